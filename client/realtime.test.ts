@@ -1,0 +1,111 @@
+// The client module against a real server: outbox across a client restart, token refresh on expiry, gap catch-up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '../protocol/types.js';
+import { startTestServer, type TestServer } from '../server/test/harness.js';
+import { tokenSource, waitFor } from '../server/test/sockets.js';
+import { ApiClient } from './api.js';
+import { RealtimeClient, type OutboxEntry, type OutboxStore } from './realtime.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer({ ACCESS_TOKEN_TTL: '3s' });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function memoryStore(): OutboxStore & { entries: OutboxEntry[] } {
+  const store = {
+    entries: [] as OutboxEntry[],
+    load: () => store.entries.map((e) => ({ ...e })),
+    save: (entries: OutboxEntry[]) => {
+      store.entries = entries.map((e) => ({ ...e }));
+    },
+  };
+  return store;
+}
+
+const fast = { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 500 };
+
+describe('RealtimeClient', () => {
+  it('keeps unsent messages in its store across a client restart and sends them once', async () => {
+    const a = await t.register();
+    const room = (await t.api.post('/api/rooms').set(a.auth).send({ name: 'outbox', visibility: 'private' })).body.id as number;
+    const store = memoryStore();
+    // First client never reaches the server (wrong port): its sends wait in the outbox.
+    const offline = new RealtimeClient({
+      serverUrl: 'http://127.0.0.1:9',
+      getAccessToken: tokenSource(t.url, a),
+      outboxStore: store,
+      socketOptions: fast,
+    });
+    offline.connect();
+    offline.send(room, 'written offline 1');
+    offline.send(room, 'written offline 2');
+    expect(store.entries.map((e) => e.body)).toEqual(['written offline 1', 'written offline 2']);
+    offline.close();
+
+    const online = new RealtimeClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a), outboxStore: store, socketOptions: fast });
+    const got: Message[] = [];
+    online.on('message', (m) => got.push(m));
+    online.connect();
+    await waitFor(() => store.entries.length === 0, 10_000, 'outbox drained');
+    const history = await online.api.history(room);
+    expect(history.messages.map((m) => m.body)).toEqual(['written offline 1', 'written offline 2']);
+    online.close();
+  });
+
+  it('refreshes an expiring token and stays connected through it', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = (
+      await t.api
+        .post('/api/rooms')
+        .set(a.auth)
+        .send({ name: 'ttl', visibility: 'private', memberIds: [b.id] })
+    ).body.id as number;
+    const client = new RealtimeClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, b), socketOptions: fast });
+    const got: Message[] = [];
+    const ended: string[] = [];
+    client.on('message', (m) => got.push(m));
+    client.on('session:ended', (e) => ended.push(e.reason));
+    client.connect();
+    await waitFor(() => client.state === 'online', 5000, 'online');
+    const sender = new ApiClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a) });
+    // Outlive two access tokens (3 s each) while messages keep coming.
+    for (let i = 0; i < 8; i++) {
+      await sender.send(room, { clientId: `ttl-${i}`, body: `tick ${i}` });
+      await new Promise((r) => setTimeout(r, 900));
+    }
+    await waitFor(() => got.length === 8, 10_000, 'messages');
+    expect(ended).toEqual([]);
+    expect(got.map((m) => m.seq)).toEqual(Array.from({ length: got.length }, (_, i) => i + 1));
+    client.close();
+  });
+
+  it('fills a gap it missed while disconnected, without duplicates', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = (
+      await t.api
+        .post('/api/rooms')
+        .set(a.auth)
+        .send({ name: 'gap', visibility: 'private', memberIds: [b.id] })
+    ).body.id as number;
+    const client = new RealtimeClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, b), socketOptions: fast });
+    const got: Message[] = [];
+    client.on('message', (m) => got.push(m));
+    client.connect();
+    await waitFor(() => client.state === 'online', 5000, 'online');
+    const fresh = {
+      Authorization: `Bearer ${(await t.api.post('/api/auth/login').send({ login: a.username, password: a.password })).body.accessToken}`,
+    };
+    await t.api.post(`/api/rooms/${room}/messages`).set(fresh).send({ clientId: 'g1', body: 'one' });
+    await waitFor(() => got.length === 1, 5000, 'first');
+    client.close();
+    await t.api.post(`/api/rooms/${room}/messages`).set(fresh).send({ clientId: 'g2', body: 'two' });
+    await t.api.post(`/api/rooms/${room}/messages`).set(fresh).send({ clientId: 'g3', body: 'three' });
+    client.connect();
+    await waitFor(() => got.length === 3, 10_000, 'caught up');
+    expect(got.map((m) => m.body)).toEqual(['one', 'two', 'three']);
+    client.close();
+  });
+});

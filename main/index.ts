@@ -1,0 +1,252 @@
+// Main process entry: composes the injectable modules of main/ with the real Electron objects. Kept to wiring only;
+// every decision worth testing lives in a module that takes its dependencies as arguments.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { app, type BrowserWindow, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, screen } from 'electron';
+import Store from 'electron-store';
+import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
+import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
+import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
+import { createAuthClient } from './auth-client.js';
+import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
+import { registerIpcHandlers } from './ipc.js';
+import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
+import { appMenuTemplate } from './menus.js';
+import { createNotifier } from './notifier.js';
+import { createResumeSignal, ONLINE_POLL_MS } from './resume.js';
+import { APP_ORIGIN, APP_SCHEME, buildCsp, isTrustedSender, LOOPBACK_ORIGINS, originOf } from './security.js';
+import { createSessionManager } from './session-manager.js';
+import { createSessionStore } from './session-store.js';
+import type { KeyValueStore } from './session-store.js';
+import { createSettingsService } from './settings.js';
+import { appIcon, createTray } from './tray.js';
+import { createMainWindow, hardenApp } from './window.js';
+import { parseWindowState, restoreBounds, trackWindowState, WINDOW_STATE_KEY } from './window-state.js';
+
+const PRODUCT = 'Messenger';
+const ROOT = resolve(import.meta.dirname, '..', '..'); // dist-desktop/main/ -> app root (also inside app.asar)
+const RENDERER_DIST = join(ROOT, 'renderer', 'dist');
+const PRELOAD = join(ROOT, 'dist-desktop', 'preload', 'index.cjs');
+
+const devUrlParse = process.env.MESSENGER_DEV_URL ? ServerUrl.safeParse(process.env.MESSENGER_DEV_URL) : null;
+if (devUrlParse && !devUrlParse.success) console.error('MESSENGER_DEV_URL must be an http(s) URL; ignoring it');
+const devUrl = devUrlParse?.success ? devUrlParse.data : null;
+const devOrigin = devUrl ? originOf(devUrl) : null;
+const appOrigins = devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN];
+
+// Must happen before `ready`: the app:// scheme gets a real, secure origin; every renderer is sandboxed.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_PRIVILEGES }]);
+app.enableSandbox();
+if (process.platform === 'win32') app.setAppUserModelId('com.messenger.desktop');
+
+let win: BrowserWindow | null = null;
+let quitting = false;
+const router = createRoomRouter((roomId) => send(DESKTOP_EVENTS.openRoom, roomId));
+
+function send<E extends DesktopEvent>(channel: E, payload: DesktopEventPayloads[E]): void {
+  if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
+}
+
+function reveal(): void {
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+const instance = claimSingleInstance(
+  {
+    requestSingleInstanceLock: () => app.requestSingleInstanceLock(),
+    quit: () => app.quit(),
+    onSecondInstance: (listener) => app.on('second-instance', (_event, argv) => listener(argv)),
+    onOpenUrl: (listener) =>
+      app.on('open-url', (event, url) => {
+        event.preventDefault();
+        listener(url);
+      }),
+    reveal,
+    openRoom: (roomId) => router.open(roomId),
+  },
+  process.argv,
+);
+
+if (instance.primary) {
+  // In development Electron runs as `electron <script>`, so the protocol handler must repeat that command line.
+  if (process.defaultApp && process.argv[1]) {
+    app.setAsDefaultProtocolClient(PROTOCOL_SCHEME, process.execPath, [resolve(process.argv[1])]);
+  } else {
+    app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
+  }
+  if (instance.initialRoom !== null) router.open(instance.initialRoom);
+  app.whenReady().then(start, (err: unknown) => {
+    console.error('Messenger failed to start:', err);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const store = new Store<Record<string, unknown>>({ name: 'messenger', clearInvalidConfig: true });
+  // electron-store answers any renderer's sendSync with the userData path; no renderer of ours uses it, so close it.
+  ipcMain.removeAllListeners('electron-store-get-data');
+  const kv: KeyValueStore = {
+    get: (key) => store.get(key),
+    set: (key, value) => store.set(key, value),
+    delete: (key) => store.delete(key),
+  };
+
+  const sessionStore = createSessionStore({ safeStorage, store: kv, platform: process.platform });
+  const serverOrigins = new Set<string>([...LOOPBACK_ORIGINS, ...(devOrigin ? [devOrigin] : [])]);
+  const lastServer = sessionStore.lastServerUrl();
+  if (lastServer) serverOrigins.add(originOf(lastServer) ?? '');
+  const cspOrigins = () => [...serverOrigins].filter(Boolean);
+
+  hardenApp(app, { appOrigins: () => appOrigins, serverOrigins: cspOrigins, devOrigin });
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ root: RENDERER_DIST, readFile: (p) => readFile(p), csp: () => buildCsp(cspOrigins()) }),
+  );
+
+  const settings = createSettingsService({
+    store: kv,
+    applyStartAtLogin: (enabled) =>
+      applyStartAtLogin(enabled, {
+        platform: process.platform,
+        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+        execPath: process.env.APPIMAGE ?? process.execPath,
+        configHome: process.env.XDG_CONFIG_HOME ?? join(app.getPath('home'), '.config'),
+        writeFile: (p, d) => writeFileSync(p, d, { mode: 0o644 }),
+        removeFile: (p) => rmSync(p, { force: true }),
+        mkdir: (p) => mkdirSync(p, { recursive: true }),
+      }),
+    onChange: (next, previous) => {
+      if (next.doNotDisturb !== previous.doNotDisturb) {
+        tray.indicator.setDoNotDisturb(next.doNotDisturb);
+        if (next.doNotDisturb) notifier.closeAll();
+      }
+      send(DESKTOP_EVENTS.settingsChanged, next);
+    },
+  });
+
+  const notifier = createNotifier({
+    create: (o) => new Notification({ title: o.title, body: o.body, silent: o.silent }),
+    isSupported: () => Notification.isSupported(),
+    settings: () => settings.get(),
+    onClick: (roomId) => {
+      reveal();
+      router.open(roomId);
+    },
+  });
+
+  const sessions = createSessionManager({
+    auth: createAuthClient((url, init) => net.fetch(url, init)),
+    store: sessionStore,
+    deviceName: `${PRODUCT} desktop (${hostname()})`.slice(0, 100),
+    onEnded: (reason) => send(DESKTOP_EVENTS.sessionEnded, reason),
+  });
+
+  // A plain-http server not allowed by the page's CSP yet: allow it and reload, so the renderer may connect to it.
+  const afterLogin = (res: DesktopResult<DesktopSession>): DesktopResult<DesktopSession> => {
+    const origin = res.ok ? originOf(res.value.serverUrl) : null;
+    if (origin && !serverOrigins.has(origin)) {
+      serverOrigins.add(origin);
+      if (origin.startsWith('http:')) setTimeout(() => win?.webContents.reload(), 0);
+    }
+    return res;
+  };
+
+  const handlers: DesktopHandlers = {
+    restoreSession: () => sessions.restore(),
+    login: (a) => sessions.login(a.serverUrl, a.login, a.password).then(afterLogin),
+    register: ({ serverUrl, ...body }) => sessions.register(serverUrl, body).then(afterLogin),
+    getAccessToken: (a) => sessions.getAccessToken(a?.forceRefresh),
+    logout: async () => {
+      notifier.closeAll();
+      tray.indicator.setCount(0);
+      return sessions.logout();
+    },
+    getServerUrl: async () => ({ ok: true, value: sessions.serverUrl() }),
+    notify: async (a) => ({ ok: true, value: notifier.notify(a) }),
+    setUnreadCount: async (n) => {
+      tray.indicator.setCount(n);
+      return { ok: true, value: null };
+    },
+    getSettings: async () => ({ ok: true, value: settings.get() }),
+    setSettings: async (patch) => ({ ok: true, value: settings.set(patch) }),
+  };
+  registerIpcHandlers({
+    ipcMain,
+    handlers,
+    isTrustedSender: (frame) => isTrustedSender(frame, appOrigins),
+    onError: (method, err) => console.error(`desktop IPC ${method} failed:`, err),
+  });
+
+  const quit = () => {
+    quitting = true;
+    app.quit();
+  };
+  const tray = createTray({
+    productName: PRODUCT,
+    platform: process.platform,
+    window: () => win,
+    doNotDisturb: () => settings.get().doNotDisturb,
+    setDoNotDisturb: (on) => settings.set({ doNotDisturb: on }),
+    show: reveal,
+    quit,
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, productName: PRODUCT, isDev: !app.isPackaged, quit })),
+  );
+
+  const resume = createResumeSignal({ send: (reason) => send(DESKTOP_EVENTS.resume, reason) });
+  powerMonitor.on('resume', () => resume.resumed());
+  powerMonitor.on('unlock-screen', () => resume.resumed());
+  setInterval(() => resume.onlineState(net.isOnline()), ONLINE_POLL_MS).unref();
+
+  const saved = parseWindowState(store.get(WINDOW_STATE_KEY));
+  const placement = restoreBounds(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  win = createMainWindow({
+    bounds: placement.bounds,
+    preload: PRELOAD,
+    icon: process.platform === 'linux' ? appIcon() : undefined,
+    title: PRODUCT,
+  });
+  trackWindowState(win, (state) => store.set(WINDOW_STATE_KEY, state));
+  const startHidden = shouldStartHidden(process.argv, process.platform, app.getLoginItemSettings().wasOpenedAtLogin);
+  win.once('ready-to-show', () => {
+    if (startHidden) return;
+    if (placement.maximized) win?.maximize();
+    win?.show();
+  });
+  win.webContents.on('did-finish-load', () => router.rendererReady());
+  win.webContents.on('did-start-loading', () => router.rendererGone());
+  win.on('close', (event) => {
+    if (quitting || !settings.get().closeToTray) return;
+    event.preventDefault();
+    win?.hide();
+    explainCloseToTrayOnce(kv);
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('activate', reveal);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+function explainCloseToTrayOnce(kv: KeyValueStore): void {
+  if (kv.get('closeToTrayExplained') === true) return;
+  kv.set('closeToTrayExplained', true);
+  if (!Notification.isSupported()) return;
+  new Notification({
+    title: `${PRODUCT} is still running`,
+    body: 'It stays in the tray so you still get notifications. Quit from the tray menu, or turn this off in Settings.',
+  }).show();
+}

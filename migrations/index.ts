@@ -1,0 +1,8 @@
+// The migrations in the order they apply. Add new ones at the end; never edit one that has shipped.
+import { migration as createUsers } from './20261123000100_create_users.js';
+import { migration as createSessions } from './20261123000200_create_sessions.js';
+import { migration as createRooms } from './20261123000300_create_rooms.js';
+import { migration as createRoomMembers } from './20261123000400_create_room_members.js';
+import { migration as createMessages } from './20261123000500_create_messages.js';
+
+export const migrations = [createUsers, createSessions, createRooms, createRoomMembers, createMessages];

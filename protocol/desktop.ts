@@ -1,0 +1,197 @@
+// The one contract between Electron main, preload and the renderer (`window.desktop`).
+// Runs everywhere (main, sandboxed preload, browser renderer): imports neither Node nor DOM, only zod and protocol/.
+// Main validates every argument with these schemas; preload exposes one named function per channel; the renderer's
+// web implementation implements the same DesktopApi so UI code never asks where it runs.
+import { z } from 'zod';
+import { DisplayName, Email, Id, Password, Username } from './schemas.js';
+import type { ErrorCode } from './errors.js';
+import type { UserSelf } from './types.js';
+
+// Channel names live in a zod-free file so the sandboxed preload bundle stays small; this module re-exports them.
+export { DESKTOP_CHANNELS, DESKTOP_EVENTS } from './desktop-channels.js';
+export type { DesktopChannel, DesktopEvent } from './desktop-channels.js';
+import type { DESKTOP_EVENTS } from './desktop-channels.js';
+
+// ---------- argument schemas (main parses every invoke with exactly these) ----------
+/** An http(s) origin, optionally with a path prefix; no credentials, query or fragment. */
+export const ServerUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+  .refine((s) => {
+    // zod keeps checking after z.url() fails, so the text may not parse at all.
+    if (!URL.canParse(s)) return false;
+    const u = new URL(s);
+    return u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+  }, 'must not contain credentials, a query or a fragment')
+  .transform((s) => s.replace(/\/+$/, ''));
+
+export const DesktopLoginArgs = z.strictObject({
+  serverUrl: ServerUrl,
+  login: z.string().trim().min(1, 'is required').max(254),
+  password: z.string().min(1, 'is required').max(1024),
+});
+export const DesktopRegisterArgs = z.strictObject({
+  serverUrl: ServerUrl,
+  username: Username,
+  email: Email,
+  password: Password,
+  displayName: DisplayName.optional(),
+});
+export const GetAccessTokenArgs = z.strictObject({ forceRefresh: z.boolean().optional() }).optional();
+export const NotifyArgs = z.strictObject({
+  roomId: Id,
+  roomName: z.string().max(200),
+  senderName: z.string().max(200),
+  /** Plain-text preview; main shortens it and drops it when previews are off. */
+  body: z.string().max(4000),
+  isDirect: z.boolean(),
+});
+export const UnreadCountArg = z.number().int().min(0).max(1_000_000);
+
+export const DesktopSettingsSchema = z.strictObject({
+  doNotDisturb: z.boolean(),
+  showPreviews: z.boolean(),
+  closeToTray: z.boolean(),
+  startAtLogin: z.boolean(),
+  /** A BCP 47 tag such as "en" or "pt-BR"; null follows the system. */
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag')
+    .nullable(),
+});
+export const SettingsPatchArg = DesktopSettingsSchema.partial();
+/** Every invoke channel with a zero-argument call takes exactly this (nothing). */
+export const NoArgs = z.undefined();
+
+/** The argument schema of every invoke method; main parses with exactly these before doing anything. */
+export const DESKTOP_ARGS = {
+  restoreSession: NoArgs,
+  login: DesktopLoginArgs,
+  register: DesktopRegisterArgs,
+  getAccessToken: GetAccessTokenArgs,
+  logout: NoArgs,
+  getServerUrl: NoArgs,
+  notify: NotifyArgs,
+  setUnreadCount: UnreadCountArg,
+  getSettings: NoArgs,
+  setSettings: SettingsPatchArg,
+} as const satisfies Record<DesktopInvokeMethod, z.ZodType>;
+
+export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
+  doNotDisturb: false,
+  showPreviews: true,
+  closeToTray: true,
+  startAtLogin: false,
+  language: null,
+};
+
+// ---------- results ----------
+/** Codes main adds to the server's ErrorCode set. */
+export type DesktopErrorCode =
+  | ErrorCode
+  | 'INVALID_ARGUMENT' // zod refused the IPC argument
+  | 'FORBIDDEN_SENDER' // the call came from a frame that is not the app's own page
+  | 'NETWORK_ERROR' // server unreachable or answered something that is not the protocol
+  | 'NOT_LOGGED_IN'
+  | 'SESSION_EXPIRED'
+  | 'SESSION_REVOKED';
+
+export interface DesktopError {
+  code: DesktopErrorCode;
+  message: string;
+}
+
+// Electron keeps only an Error's message across IPC, so failures travel as values.
+export type DesktopResult<T> = { ok: true; value: T } | { ok: false; error: DesktopError };
+
+export interface AccessToken {
+  accessToken: string;
+  /** ISO time; getAccessToken() refreshes on its own about a minute before this. */
+  expiresAt: string;
+}
+
+export interface DesktopSession extends AccessToken {
+  user: UserSelf;
+  serverUrl: string;
+  /**
+   * 'secure': the refresh token is encrypted by the OS keychain and survives restarts.
+   * 'this-run-only': the OS has no secure store (Linux without a keyring); the token lives in memory only, so the
+   * user will have to log in again next launch. Say so in the UI.
+   */
+  persistence: 'secure' | 'this-run-only';
+}
+
+export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsupported';
+export type SessionEndReason = 'expired' | 'revoked' | 'logged-out';
+export type ResumeReason = 'resume' | 'online';
+
+export type DesktopLoginInput = z.input<typeof DesktopLoginArgs>;
+export type DesktopRegisterInput = z.input<typeof DesktopRegisterArgs>;
+export type NotifyInput = z.input<typeof NotifyArgs>;
+export type DesktopSettings = z.output<typeof DesktopSettingsSchema>;
+export type DesktopSettingsPatch = z.input<typeof SettingsPatchArg>;
+export type Unsubscribe = () => void;
+
+/** `window.desktop`: exposed by preload in Electron, implemented over web APIs in the browser build. */
+export interface DesktopApi {
+  readonly platform: 'desktop' | 'web';
+  /** Stored session -> fresh access token and user; null when none is stored; SESSION_EXPIRED/REVOKED when it died. */
+  restoreSession(): Promise<DesktopResult<DesktopSession | null>>;
+  login(input: DesktopLoginInput): Promise<DesktopResult<DesktopSession>>;
+  register(input: DesktopRegisterInput): Promise<DesktopResult<DesktopSession>>;
+  /** A valid short-lived access token, refreshed when near expiry (or now, with forceRefresh after a TOKEN_EXPIRED). */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<DesktopResult<AccessToken>>;
+  logout(): Promise<DesktopResult<null>>;
+  /** The server of the current or last session (prefills the login form); null on first run. */
+  getServerUrl(): Promise<DesktopResult<string | null>>;
+  /** Ask for a notification; the caller has already skipped muted rooms and the room in front of a focused window. */
+  notify(input: NotifyInput): Promise<DesktopResult<NotifyOutcome>>;
+  /** Total unread of unmuted rooms: tray icon + tooltip, dock/launcher badge, Windows overlay. */
+  setUnreadCount(count: number): Promise<DesktopResult<null>>;
+  getSettings(): Promise<DesktopResult<DesktopSettings>>;
+  setSettings(patch: DesktopSettingsPatch): Promise<DesktopResult<DesktopSettings>>;
+  /** Notification click or messenger://room/<id> link. */
+  onOpenRoom(cb: (roomId: number) => void): Unsubscribe;
+  /** The session died outside a call (refresh refused, logout from the tray): show the login screen with the reason. */
+  onSessionEnded(cb: (reason: SessionEndReason) => void): Unsubscribe;
+  /** The machine woke up or came back online: reconnect now and catch up with after=<seq>. */
+  onResume(cb: (reason: ResumeReason) => void): Unsubscribe;
+  /** Settings changed elsewhere (tray Do Not Disturb, another call). */
+  onSettingsChanged(cb: (settings: DesktopSettings) => void): Unsubscribe;
+}
+
+/** The request/response methods of DesktopApi (everything but `platform` and the `on...` subscriptions). */
+export type DesktopInvokeMethod = Exclude<keyof DesktopApi, 'platform' | `on${string}`>;
+
+/** What main implements for each invoke method: the parsed argument in, the DesktopApi result out. */
+export type DesktopHandlers = {
+  [M in DesktopInvokeMethod]: (arg: z.output<(typeof DESKTOP_ARGS)[M]>) => Promise<Awaited<ReturnType<DesktopApi[M]>>>;
+};
+
+// Compile-time proof that each schema accepts exactly what the DesktopApi signature lets the renderer pass.
+type SameArg<M extends DesktopInvokeMethod> = [z.input<(typeof DESKTOP_ARGS)[M]>] extends [Parameters<DesktopApi[M]>[0]]
+  ? [Parameters<DesktopApi[M]>[0]] extends [z.input<(typeof DESKTOP_ARGS)[M]>]
+    ? true
+    : M
+  : M;
+export type DesktopArgsAgree = { [M in DesktopInvokeMethod]: SameArg<M> }[DesktopInvokeMethod] extends true ? true : never;
+const argsAgree: DesktopArgsAgree = true;
+void argsAgree;
+
+/** Payload type of each main -> renderer event, so main's sender and preload's listener agree. */
+export interface DesktopEventPayloads {
+  [DESKTOP_EVENTS.openRoom]: number;
+  [DESKTOP_EVENTS.sessionEnded]: SessionEndReason;
+  [DESKTOP_EVENTS.resume]: ResumeReason;
+  [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
+}
+
+/** Parse `messenger://room/<id>` (also with a trailing slash); null for anything else. */
+export function parseDeepLink(url: string): { roomId: number } | null {
+  const m = /^messenger:\/\/room\/([1-9][0-9]{0,15})\/?$/i.exec(url.trim());
+  if (!m?.[1]) return null;
+  const roomId = Number(m[1]);
+  return Number.isSafeInteger(roomId) ? { roomId } : null;
+}

@@ -1,0 +1,49 @@
+// The Socket.IO event maps, used by Server<...> on the server and Socket<...> in every client.
+import type { Ack } from './errors.js';
+import type {
+  Message,
+  MessageDeletePayload,
+  MessageEditPayload,
+  MessageSendPayload,
+  MyRoom,
+  Room,
+  RoomReadPayload,
+  TypingPayload,
+  UserPublic,
+  UserSelf,
+  Role,
+} from './types.js';
+
+export interface SessionReady {
+  user: UserSelf;
+  rooms: { id: number; lastSeq: number; lastReadSeq: number }[];
+}
+
+export interface ServerToClientEvents {
+  'session:ready': (payload: SessionReady) => void;
+  'message:new': (message: Message) => void;
+  'message:updated': (message: Message) => void;
+  'room:created': (room: MyRoom) => void;
+  'room:updated': (room: Room) => void;
+  'room:deleted': (payload: { roomId: number }) => void;
+  'room:member-joined': (payload: { roomId: number; user: UserPublic; role: Role }) => void;
+  'room:member-left': (payload: { roomId: number; userId: number }) => void;
+  /** A member's role changed (added to PROTOCOL.md's list: role changes had no event). */
+  'room:member-updated': (payload: { roomId: number; userId: number; role: Role }) => void;
+  'room:read': (payload: { roomId: number; userId: number; lastReadSeq: number }) => void;
+  typing: (payload: { roomId: number; userId: number; typing: boolean }) => void;
+  presence: (payload: { userId: number; online: boolean; lastSeenAt: string | null }) => void;
+  /** A user changed their display name or avatar (added to PROTOCOL.md's list): to the members of their rooms and themselves. */
+  'user:updated': (user: UserPublic) => void;
+  'session:revoked': (payload: { reason: string }) => void;
+  /** The access token expired on an open socket (added to PROTOCOL.md's list): refresh, then reconnect. */
+  'token:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  'message:send': (payload: MessageSendPayload, ack: (res: Ack<{ message: Message }>) => void) => void;
+  'message:edit': (payload: MessageEditPayload, ack: (res: Ack<{ message: Message }>) => void) => void;
+  'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ message: Message }>) => void) => void;
+  'room:read': (payload: RoomReadPayload, ack: (res: Ack<{ lastReadSeq: number; unreadCount: number }>) => void) => void;
+  typing: (payload: TypingPayload, ack?: (res: Ack) => void) => void;
+}

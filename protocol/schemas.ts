@@ -1,0 +1,264 @@
+// Every request body, query and client->server socket payload, as zod schemas shared by server and clients.
+// The server validates with exactly these; /api/openapi.json is generated from them.
+import { z } from 'zod';
+import { text, utf8Bytes } from './text.js';
+
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  // 254 would be RFC 5321's limit, but email has a unique index and indexed strings are VARCHAR(191) (utf8mb4 limit).
+  emailMax: 191,
+  passwordMinBytes: 8,
+  passwordMaxBytes: 72,
+  displayNameMax: 64,
+  roomNameMax: 80,
+  descriptionMax: 500,
+  messageBodyMax: 4000,
+  avatarUrlMax: 500,
+  clientIdMax: 64,
+  deviceNameMax: 100,
+  pageDefault: 50,
+  pageMax: 100,
+  searchMax: 50,
+  initialMembersMax: 200,
+  jsonBodyBytes: 64 * 1024,
+} as const;
+
+const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/** A positive integer id in a JSON body. */
+export const Id = z.number().int().min(1).max(MAX_ID);
+
+/** A positive integer id in a URL path or query string: digits only, no signs, exponents or hex. */
+export const IdParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer')
+  .transform(Number)
+  .pipe(z.number().max(MAX_ID, 'is too large'));
+
+/** A non-negative sequence number in a query string. */
+const SeqParam = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, 'must be a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().max(MAX_ID, 'is too large'));
+
+const Seq = z.number().int().min(0).max(MAX_ID);
+
+const LimitParam = z
+  .string()
+  .regex(/^[1-9][0-9]{0,2}$/, `must be an integer from 1 to ${LIMITS.pageMax}`)
+  .transform(Number)
+  .pipe(z.number().max(LIMITS.pageMax, `must be an integer from 1 to ${LIMITS.pageMax}`));
+
+export const Username = z
+  .string()
+  .regex(/^[A-Za-z0-9_]+$/, 'may contain only letters, digits and _')
+  .min(LIMITS.usernameMin, `must be ${LIMITS.usernameMin}-${LIMITS.usernameMax} characters`)
+  .max(LIMITS.usernameMax, `must be ${LIMITS.usernameMin}-${LIMITS.usernameMax} characters`);
+
+export const Email = z
+  .string()
+  .trim()
+  .max(LIMITS.emailMax, `must be at most ${LIMITS.emailMax} characters`)
+  .pipe(z.email('must be a valid email address'))
+  .transform((s) => s.toLowerCase());
+
+export const Password = z
+  .string()
+  .refine((s) => s.isWellFormed() && !s.includes('\u0000'), 'must not contain NUL or unpaired surrogate characters')
+  .refine(
+    (s) => utf8Bytes(s) >= LIMITS.passwordMinBytes && utf8Bytes(s) <= LIMITS.passwordMaxBytes,
+    `must be ${LIMITS.passwordMinBytes}-${LIMITS.passwordMaxBytes} bytes of UTF-8`,
+  )
+  .meta({ description: `${LIMITS.passwordMinBytes}-${LIMITS.passwordMaxBytes} UTF-8 bytes; longer is refused, never truncated` });
+
+export const DisplayName = text({ min: 1, max: LIMITS.displayNameMax });
+export const RoomName = text({ min: 1, max: LIMITS.roomNameMax });
+export const Description = text({ min: 0, max: LIMITS.descriptionMax });
+export const MessageBody = text({ min: 1, max: LIMITS.messageBodyMax });
+const DeviceName = text({ min: 1, max: LIMITS.deviceNameMax });
+const SearchText = text({ min: 0, max: LIMITS.searchMax });
+
+export const AvatarUrl = z
+  .string()
+  .max(LIMITS.avatarUrlMax, `must be at most ${LIMITS.avatarUrlMax} characters`)
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -')
+  .min(1)
+  .max(LIMITS.clientIdMax, `must be at most ${LIMITS.clientIdMax} characters`)
+  .meta({ description: 'client-made unique id (UUID v4 or v7); the same clientId never yields a second message' });
+
+export const VisibilitySchema = z.enum(['public', 'private']);
+export const RoleSchema = z.enum(['owner', 'admin', 'member']);
+export const RoomKindSchema = z.enum(['group', 'direct']);
+export const MessageKindSchema = z.enum(['text', 'image', 'file', 'system']);
+
+// ---------- request bodies ----------
+export const RegisterBody = z.strictObject({
+  username: Username,
+  email: Email,
+  password: Password,
+  displayName: DisplayName.optional(),
+  /** Names the first session in the sessions list (added to PROTOCOL.md's body; login already takes one). */
+  deviceName: DeviceName.optional(),
+});
+
+export const LoginBody = z.strictObject({
+  login: z.string().trim().min(1, 'is required').max(LIMITS.emailMax),
+  password: z.string().min(1, 'is required').max(1024),
+  deviceName: DeviceName.optional(),
+});
+
+// Refresh tokens are base64url strings made by the server; anything else (NUL, lone surrogates, spaces) is malformed.
+const RefreshToken = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a refresh token');
+export const RefreshBody = z.strictObject({ refreshToken: RefreshToken.optional() });
+export const LogoutBody = RefreshBody;
+
+export const UpdateMeBody = z
+  .strictObject({ displayName: DisplayName.optional(), avatarUrl: AvatarUrl.nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: Password,
+});
+
+export const CreateRoomBody = z.strictObject({
+  name: RoomName,
+  description: Description.optional(),
+  visibility: VisibilitySchema,
+  memberIds: z.array(Id).max(LIMITS.initialMembersMax).optional(),
+});
+
+export const DirectRoomBody = z.strictObject({ userId: Id });
+
+export const UpdateRoomBody = z
+  .strictObject({ name: RoomName.optional(), description: Description.optional(), visibility: VisibilitySchema.optional() })
+  .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
+
+export const AddMemberBody = z.strictObject({ userId: Id, role: z.enum(['admin', 'member']).optional() });
+export const UpdateMemberBody = z.strictObject({ role: RoleSchema });
+export const ReadBody = z.strictObject({ seq: Seq });
+export const RoomSettingsBody = z.strictObject({ muted: z.boolean() });
+
+export const SendMessageBody = z.strictObject({
+  clientId: ClientId,
+  body: MessageBody,
+  kind: z.literal('text').optional(),
+  replyToId: Id.nullable().optional(),
+});
+export const EditMessageBody = z.strictObject({ body: MessageBody });
+
+// ---------- queries and params ----------
+export const IdParams = z.strictObject({ id: IdParam });
+export const MemberParams = z.strictObject({ id: IdParam, userId: IdParam });
+
+export const UsersQuery = z.strictObject({
+  q: SearchText.optional(),
+  online: z.enum(['true', 'false']).optional(),
+  limit: LimitParam.optional(),
+});
+export const PublicRoomsQuery = z.strictObject({ q: SearchText.optional(), limit: LimitParam.optional() });
+export const HistoryQuery = z
+  .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), limit: LimitParam.optional() })
+  .refine((q) => q.before === undefined || q.after === undefined, 'use either before or after, not both');
+
+// ---------- client -> server socket payloads ----------
+export const MessageSendSchema = SendMessageBody.extend({ roomId: Id });
+export const MessageEditSchema = z.strictObject({ messageId: Id, body: MessageBody });
+export const MessageDeleteSchema = z.strictObject({ messageId: Id });
+export const RoomReadSchema = z.strictObject({ roomId: Id, seq: Seq });
+export const TypingSchema = z.strictObject({ roomId: Id, typing: z.boolean() });
+
+// ---------- response objects ----------
+const Time = z.iso.datetime({ precision: 3 });
+
+export const UserPublicSchema = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  online: z.boolean(),
+  lastSeenAt: Time.nullable(),
+});
+export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time });
+
+export const AttachmentSchema = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).nullable();
+
+export const MessageSchema = z.object({
+  id: Id,
+  roomId: Id,
+  seq: z.number().int(),
+  clientId: z.string().nullable(),
+  sender: UserPublicSchema,
+  kind: MessageKindSchema,
+  body: z.string(),
+  attachment: AttachmentSchema,
+  replyToId: Id.nullable(),
+  createdAt: Time,
+  editedAt: Time.nullable(),
+  deletedAt: Time.nullable(),
+});
+
+export const RoomSchema = z.object({
+  id: Id,
+  kind: RoomKindSchema,
+  name: z.string(),
+  description: z.string(),
+  visibility: VisibilitySchema,
+  createdBy: Id.nullable(),
+  createdAt: Time,
+  updatedAt: Time,
+  memberCount: z.number().int(),
+  lastSeq: z.number().int(),
+});
+
+export const MyRoomSchema = RoomSchema.extend({
+  role: RoleSchema,
+  muted: z.boolean(),
+  lastReadSeq: z.number().int(),
+  unreadCount: z.number().int(),
+  lastMessage: MessageSchema.nullable(),
+  peer: UserPublicSchema.nullable(),
+});
+
+export const AuthResultSchema = z.object({
+  user: UserSelfSchema,
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  accessTokenExpiresAt: Time,
+});
+
+export const SessionInfoSchema = z.object({
+  id: Id,
+  deviceName: z.string().nullable(),
+  createdAt: Time,
+  lastUsedAt: Time,
+  current: z.boolean(),
+});
+
+export const MemberSchema = z.object({ user: UserPublicSchema, role: RoleSchema, joinedAt: Time });
+export const HistoryPageSchema = z.object({ messages: z.array(MessageSchema), hasMore: z.boolean() });
+export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  db: z.enum(['ok', 'down']),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+});
+export const ErrorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    retryAfter: z.number().optional(),
+  }),
+});

@@ -1,0 +1,251 @@
+// Me: profile, password, sessions, preferences, log out.
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { validate } from '../../lib/validation.js';
+import type { SessionInfo } from '../../../../protocol/types.js';
+import { errorText } from '../../lib/errors.js';
+import { useAppStore } from '../../store/index.js';
+import { selectSelf, selectSettings, selectTheme } from '../../store/selectors.js';
+import type { ThemePreference } from '../../store/ui.js';
+import { useController } from '../context.js';
+import { Dialog } from './Dialog.js';
+
+function Profile() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const me = useAppStore(selectSelf);
+  const setUser = useAppStore((s) => s.setUser);
+  const userUpdated = useAppStore((s) => s.userUpdated);
+  const savedName = me?.displayName ?? '';
+  const savedUrl = me?.avatarUrl ?? '';
+  const [displayName, setDisplayName] = useState(savedName);
+  const [avatarUrl, setAvatarUrl] = useState(savedUrl);
+  // Saved on another device while this dialog is open: show it, unless the field is being edited here.
+  const [base, setBase] = useState({ name: savedName, url: savedUrl });
+  if (base.name !== savedName || base.url !== savedUrl) {
+    setBase({ name: savedName, url: savedUrl });
+    if (displayName === base.name) setDisplayName(savedName);
+    if (avatarUrl === base.url) setAvatarUrl(savedUrl);
+  }
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const nameErr = validate(t, 'displayName', displayName);
+  const urlErr = avatarUrl ? validate(t, 'avatarUrl', avatarUrl) : null;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (nameErr || urlErr) return;
+    try {
+      const user = await controller.api.updateMe({ displayName, avatarUrl: avatarUrl || null });
+      setUser(user);
+      userUpdated(user); // at once everywhere my name shows; 'user:updated' follows for my other devices
+      setMsg({ ok: true, text: t('common.saved') });
+    } catch (err) {
+      setMsg({ ok: false, text: errorText(t, err) });
+    }
+  };
+  return (
+    <form className="stack" onSubmit={(e) => void save(e)} noValidate>
+      <h3>{t('me.profile')}</h3>
+      <p className="hint">
+        @{me?.username} · {me?.email}
+      </p>
+      <div className="field">
+        <label htmlFor="me-name">{t('login.displayName')}</label>
+        <input
+          id="me-name"
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+          aria-invalid={nameErr ? true : undefined}
+        />
+        {nameErr && <div className="field-error">{nameErr}</div>}
+      </div>
+      <div className="field">
+        <label htmlFor="me-avatar">{t('me.avatarUrl')}</label>
+        <input
+          id="me-avatar"
+          type="url"
+          value={avatarUrl}
+          placeholder="https://…"
+          onChange={(e) => setAvatarUrl(e.target.value)}
+          aria-invalid={urlErr ? true : undefined}
+        />
+        {urlErr && <div className="field-error">{urlErr}</div>}
+      </div>
+      <button type="submit" className="primary">
+        {t('common.save')}
+      </button>
+      {msg && (
+        <p className={msg.ok ? 'ok-text' : 'form-error'} role="status">
+          {msg.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const nextErr = next ? validate(t, 'password', next) : null;
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!current || !next || nextErr) return;
+    try {
+      await controller.api.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setMsg({ ok: true, text: t('me.passwordChanged') });
+    } catch (err) {
+      setMsg({ ok: false, text: errorText(t, err) });
+    }
+  };
+  return (
+    <form className="stack" onSubmit={(e) => void save(e)} noValidate>
+      <h3>{t('me.password')}</h3>
+      <div className="field">
+        <label htmlFor="me-cur">{t('me.currentPassword')}</label>
+        <input id="me-cur" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="me-new">{t('me.newPassword')}</label>
+        <input
+          id="me-new"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          aria-invalid={nextErr ? true : undefined}
+        />
+        {nextErr && <div className="field-error">{nextErr}</div>}
+      </div>
+      <button type="submit">{t('me.changePassword')}</button>
+      {msg && (
+        <p className={msg.ok ? 'ok-text' : 'form-error'} role="status">
+          {msg.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Sessions() {
+  const { t, i18n } = useTranslation();
+  const controller = useController();
+  const [list, setList] = useState<SessionInfo[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = () => controller.api.sessions().then(setList, (err: unknown) => setError(errorText(t, err)));
+  useEffect(() => {
+    void load();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  const fmt = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return (
+    <section className="stack">
+      <h3>{t('me.sessions')}</h3>
+      <ul className="session-list">
+        {list.map((s) => (
+          <li key={s.id} className="session">
+            <span className="member-name">
+              {s.deviceName ?? t('me.unknownDevice')}
+              <span className="member-sub">{t('me.lastUsed', { when: fmt(s.lastUsedAt) })}</span>
+            </span>
+            {s.current ? (
+              <span className="role">{t('me.thisDevice')}</span>
+            ) : (
+              <button
+                type="button"
+                className="small"
+                onClick={() => void controller.api.revokeSession(s.id).then(load, (err: unknown) => setError(errorText(t, err)))}
+              >
+                {t('me.revoke')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {error && <p className="form-error">{error}</p>}
+    </section>
+  );
+}
+
+function Preferences() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const settings = useAppStore(selectSettings);
+  const theme = useAppStore(selectTheme);
+  const setTheme = useAppStore((s) => s.setTheme);
+  return (
+    <section className="stack">
+      <h3>{t('me.preferences')}</h3>
+      <div className="field">
+        <label htmlFor="me-lang">{t('me.language')}</label>
+        <select
+          id="me-lang"
+          value={settings.language ?? ''}
+          onChange={(e) => void controller.setSettings({ language: e.target.value || null })}
+        >
+          <option value="">{t('me.system')}</option>
+          <option value="en">English</option>
+          <option value="zh-CN">简体中文</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="me-theme">{t('me.theme')}</label>
+        <select
+          id="me-theme"
+          value={theme}
+          onChange={(e) => {
+            const v = e.target.value as ThemePreference;
+            setTheme(v);
+            localStorage.setItem('messenger.theme', v);
+          }}
+        >
+          <option value="system">{t('me.system')}</option>
+          <option value="light">{t('me.light')}</option>
+          <option value="dark">{t('me.dark')}</option>
+        </select>
+      </div>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings.showPreviews}
+          onChange={(e) => void controller.setSettings({ showPreviews: e.target.checked })}
+        />
+        {t('me.previews')}
+      </label>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings.doNotDisturb}
+          onChange={(e) => void controller.setSettings({ doNotDisturb: e.target.checked })}
+        />
+        {t('me.dnd')}
+      </label>
+    </section>
+  );
+}
+
+export function MeDialog() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const persistence = useAppStore((s) => s.session.persistence);
+  return (
+    <Dialog title={t('me.title')} wide>
+      <div className="me-grid">
+        <div>
+          <Profile />
+          <ChangePassword />
+        </div>
+        <div>
+          <Preferences />
+          <Sessions />
+          {persistence === 'this-run-only' && <p className="notice">{t('me.thisRunOnly')}</p>}
+          <button type="button" className="danger wide" onClick={() => void controller.logout()}>
+            {t('me.logout')}
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

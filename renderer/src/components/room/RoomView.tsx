@@ -1,0 +1,109 @@
+// One open room: header, history, typing line, composer, and the members/settings side panel.
+import { Icon } from '../Icon.js';
+import { useTranslation } from 'react-i18next';
+import { useAppStore } from '../../store/index.js';
+import {
+  selectOnline,
+  selectPanel,
+  selectProfiles,
+  selectRoom,
+  selectRoomName,
+  selectTypingUserIds,
+  selectUser,
+} from '../../store/selectors.js';
+import { Avatar } from '../Avatar.js';
+import { Composer } from './Composer.js';
+import { MembersPanel } from './MembersPanel.js';
+import { MessageList } from './MessageList.js';
+import { SettingsPanel } from './SettingsPanel.js';
+import { useMembers } from './useMembers.js';
+
+function TypingLine({ roomId, names }: { roomId: number; names: Map<number, string> }) {
+  const { t } = useTranslation();
+  const ids = useAppStore(selectTypingUserIds(roomId));
+  const profiles = useAppStore(selectProfiles);
+  const who = ids.map((id) => profiles[id]?.displayName ?? names.get(id) ?? t('typing.someone'));
+  const text =
+    who.length === 0
+      ? ''
+      : who.length === 1
+        ? t('typing.one', { name: who[0] })
+        : who.length === 2
+          ? t('typing.two', { a: who[0], b: who[1] })
+          : t('typing.many');
+  return (
+    <div className="typing" aria-live="polite">
+      {text}
+    </div>
+  );
+}
+
+export function RoomView({ roomId }: { roomId: number }) {
+  const { t } = useTranslation();
+  const room = useAppStore(selectRoom(roomId));
+  const panel = useAppStore(selectPanel);
+  const setPanel = useAppStore((s) => s.setPanel);
+  const peerOnline = useAppStore(selectOnline(room?.peer?.id));
+  const peer = useAppStore(selectUser(room?.peer?.id, room?.peer));
+  const name = useAppStore(selectRoomName(room));
+  const { members, reload } = useMembers(roomId);
+  if (!room) return null;
+  const names = new Map(members.map((m) => [m.user.id, m.user.displayName]));
+
+  const subtitle =
+    room.kind === 'direct'
+      ? peerOnline
+        ? t('presence.online')
+        : t('presence.offline')
+      : [t('room.members', { count: room.memberCount }), room.description].filter(Boolean).join(' · ');
+
+  return (
+    <div className="room-view">
+      <div className="room-main">
+        <header className="room-head">
+          {room.kind === 'direct' && peer ? (
+            <Avatar id={peer.id} name={name} url={peer.avatarUrl} online={peerOnline} size={34} />
+          ) : (
+            <span className="room-glyph" aria-hidden="true">
+              <Icon name={room.visibility === 'private' ? 'lock' : 'hash'} />
+            </span>
+          )}
+          <div className="room-title">
+            <h2>{name}</h2>
+            <p title={room.description}>{subtitle}</p>
+          </div>
+          <div className="head-actions">
+            {room.muted && <span className="muted-tag">{t('rooms.muted')}</span>}
+            {room.kind === 'group' && (
+              <button
+                type="button"
+                className={`icon${panel === 'members' ? ' pressed' : ''}`}
+                aria-pressed={panel === 'members'}
+                aria-label={t('room.showMembers')}
+                title={t('room.showMembers')}
+                onClick={() => setPanel(panel === 'members' ? null : 'members')}
+              >
+                <Icon name="users" />
+              </button>
+            )}
+            <button
+              type="button"
+              className={`icon${panel === 'settings' ? ' pressed' : ''}`}
+              aria-pressed={panel === 'settings'}
+              aria-label={t('room.showSettings')}
+              title={t('room.showSettings')}
+              onClick={() => setPanel(panel === 'settings' ? null : 'settings')}
+            >
+              <Icon name="gear" />
+            </button>
+          </div>
+        </header>
+        <MessageList roomId={roomId} />
+        <TypingLine roomId={roomId} names={names} />
+        <Composer roomId={roomId} roomName={name} />
+      </div>
+      {panel === 'members' && <MembersPanel room={room} members={members} onChanged={reload} />}
+      {panel === 'settings' && <SettingsPanel room={room} />}
+    </div>
+  );
+}

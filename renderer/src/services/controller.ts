@@ -1,0 +1,237 @@
+// The app's actions: session start/stop, and everything the UI asks of the server. Components call these; the
+// store is only ever changed through its slice actions.
+import { RealtimeClient } from '../../../client/realtime.js';
+import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, SessionEndReason } from '../../../protocol/desktop.js';
+import type { Message, MyRoom, Role, Visibility } from '../../../protocol/types.js';
+import type { AppStore } from '../store/index.js';
+import { selectRoomList } from '../store/selectors.js';
+import { localOutboxStore } from './outbox-store.js';
+import type { RealtimeLike } from './realtime-types.js';
+import { leaveRoomLocally, wireRealtime, type Wiring } from './wiring.js';
+
+export type RealtimeFactory = (opts: {
+  serverUrl: string;
+  userId: number;
+  getAccessToken: (force?: boolean) => Promise<string | null>;
+}) => RealtimeLike;
+
+const defaultFactory: RealtimeFactory = ({ serverUrl, userId, getAccessToken }) =>
+  new RealtimeClient({ serverUrl, getAccessToken, outboxStore: localOutboxStore(serverUrl, userId) });
+
+export class AppController {
+  rt: RealtimeLike | null = null;
+  private wiring: Wiring | null = null;
+  private readonly offs: (() => void)[] = [];
+
+  constructor(
+    readonly store: AppStore,
+    readonly desktop: DesktopApi,
+    private readonly makeRealtime: RealtimeFactory = defaultFactory,
+  ) {}
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  /** Restore a stored session (no login screen when there is one) and subscribe to the desktop's events. */
+  async start(): Promise<void> {
+    this.offs.push(
+      this.desktop.onSessionEnded((reason) => this.end(reason)),
+      this.desktop.onResume(() => this.rt?.reconnectNow()),
+      this.desktop.onOpenRoom((roomId) => void this.openRoom(roomId)),
+      this.desktop.onSettingsChanged((settings) => this.s.setSettings(settings)),
+    );
+    const settings = await this.desktop.getSettings();
+    if (settings.ok) this.s.setSettings(settings.value);
+    const restored = await this.desktop.restoreSession();
+    if (restored.ok && restored.value) this.begin(restored.value);
+    else if (!restored.ok && (restored.error.code === 'SESSION_EXPIRED' || restored.error.code === 'SESSION_REVOKED')) {
+      this.s.signedOut(restored.error.code === 'SESSION_REVOKED' ? 'revoked' : 'expired');
+    } else this.s.signedOut(null);
+  }
+
+  /** Login or register result -> running app; the error is the caller's to show. */
+  async enter(result: Promise<DesktopResult<DesktopSession>>): Promise<DesktopResult<DesktopSession>> {
+    const r = await result;
+    if (r.ok) this.begin(r.value);
+    return r;
+  }
+
+  private begin(session: DesktopSession): void {
+    this.stopRealtime();
+    this.s.signedIn(session);
+    const rt = this.makeRealtime({
+      serverUrl: session.serverUrl,
+      userId: session.user.id,
+      getAccessToken: async (force) => {
+        const r = await this.desktop.getAccessToken(force ? { forceRefresh: true } : undefined);
+        if (r.ok) return r.value.accessToken;
+        if (r.error.code === 'SESSION_EXPIRED' || r.error.code === 'SESSION_REVOKED' || r.error.code === 'NOT_LOGGED_IN') {
+          this.end(r.error.code === 'SESSION_REVOKED' ? 'revoked' : 'expired');
+        }
+        return null;
+      },
+    });
+    this.rt = rt;
+    this.wiring = wireRealtime({ rt, store: this.store, desktop: this.desktop, isVisible: () => document.visibilityState === 'visible' });
+    this.offs.push(rt.on('session:ended', ({ reason }) => this.end(/revok|logged out/i.test(reason) ? 'revoked' : 'expired')));
+    this.s.setOutbox(rt.outbox());
+    rt.connect();
+  }
+
+  private stopRealtime(): void {
+    this.wiring?.dispose();
+    this.wiring = null;
+    this.rt?.close();
+    this.rt = null;
+  }
+
+  /** The session died (expired, revoked elsewhere): stop, and say so on the login screen. */
+  end(reason: SessionEndReason): void {
+    if (this.s.session.status !== 'signed-in') return;
+    this.stopRealtime();
+    this.s.signedOut(reason);
+    this.reset();
+  }
+
+  async logout(): Promise<void> {
+    this.stopRealtime();
+    await this.desktop.logout();
+    this.s.signedOut(null);
+    this.reset();
+  }
+
+  private reset(): void {
+    this.s.setRooms([]);
+    this.s.openRoom(null);
+    this.s.setOutbox([]);
+    this.s.resetUsers();
+    for (const id of Object.keys(this.s.messages.byRoom)) this.s.dropRoomMessages(Number(id));
+  }
+
+  get api() {
+    if (!this.rt) throw new Error('not signed in');
+    return this.rt.api;
+  }
+
+  // ---------- rooms ----------
+  async openRoom(roomId: number | null): Promise<void> {
+    this.s.openRoom(roomId);
+    this.s.setPanel(null);
+    if (roomId === null || !this.rt) return;
+    const t = this.s.messages.byRoom[roomId];
+    if (t?.initialised) return;
+    try {
+      const page = await this.rt.api.history(roomId);
+      this.s.setLatestPage(roomId, page.messages);
+      this.s.usersSeen(page.messages.map((m) => m.sender));
+    } catch {
+      // Offline: the list shows what we have; the next open tries again.
+    }
+  }
+
+  /** Move to the previous/next room in list order (keyboard: Alt+Up / Alt+Down). */
+  openAdjacentRoom(delta: 1 | -1): void {
+    const list = selectRoomList(this.s);
+    const i = list.findIndex((r) => r.id === this.s.ui.activeRoomId);
+    const next = list[Math.min(list.length - 1, Math.max(0, i + delta))];
+    if (next) void this.openRoom(next.id);
+  }
+
+  async loadOlder(roomId: number): Promise<void> {
+    const t = this.s.messages.byRoom[roomId];
+    if (!this.rt || !t || t.loadingBefore || !t.hasMoreBefore || !t.items[0]) return;
+    this.s.setLoadingBefore(roomId, true);
+    try {
+      const page = await this.rt.api.history(roomId, { before: t.items[0].seq, limit: 100 });
+      this.s.addOlderPage(roomId, page.messages);
+    } catch {
+      this.s.setLoadingBefore(roomId, false);
+    }
+  }
+
+  markActiveRead(): void {
+    this.wiring?.markActiveRead();
+  }
+
+  async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {
+    const room = await this.api.createRoom(input);
+    this.s.upsertRoom(room);
+    await this.openRoom(room.id);
+    return room;
+  }
+
+  async openDirect(userId: number): Promise<void> {
+    const room = await this.api.openDirect(userId);
+    this.s.upsertRoom(room);
+    if (room.peer) this.s.setOnline(room.peer.id, room.peer.online);
+    await this.openRoom(room.id);
+  }
+
+  async join(roomId: number): Promise<void> {
+    const room = await this.api.join(roomId);
+    this.s.upsertRoom(room);
+    await this.openRoom(room.id);
+  }
+
+  async leave(roomId: number): Promise<void> {
+    await this.api.leave(roomId);
+    leaveRoomLocally(this.store, roomId);
+  }
+
+  async deleteRoom(roomId: number): Promise<void> {
+    await this.api.deleteRoom(roomId);
+    leaveRoomLocally(this.store, roomId);
+  }
+
+  async setMuted(roomId: number, muted: boolean): Promise<void> {
+    this.s.setMuted(roomId, muted);
+    try {
+      this.s.upsertRoom(await this.api.setMuted(roomId, muted));
+    } catch (err) {
+      this.s.setMuted(roomId, !muted);
+      throw err;
+    }
+  }
+
+  async updateRoom(roomId: number, patch: { name?: string; description?: string; visibility?: Visibility }): Promise<void> {
+    this.s.patchRoom(await this.api.updateRoom(roomId, patch));
+  }
+
+  /** Owner only. 'owner' hands the room over: the server makes the old owner an admin, and so do we at once. */
+  async setMemberRole(roomId: number, userId: number, role: Role): Promise<void> {
+    await this.api.setMemberRole(roomId, userId, role);
+    if (role === 'owner') this.s.setMyRole(roomId, 'admin');
+  }
+
+  // ---------- messages ----------
+  send(roomId: number, body: string, replyToId: number | null): void {
+    this.rt?.send(roomId, body, { replyToId });
+  }
+
+  async edit(messageId: number, body: string): Promise<void> {
+    if (!this.rt) return;
+    const m = await this.rt.edit(messageId, body);
+    this.applyUpdated(m);
+  }
+
+  async recall(messageId: number): Promise<void> {
+    if (!this.rt) return;
+    this.applyUpdated(await this.rt.recall(messageId));
+  }
+
+  private applyUpdated(m: Message): void {
+    this.s.addMessages(m.roomId, [m]);
+    this.s.roomMessageUpdated(m);
+  }
+
+  async setSettings(patch: DesktopSettingsPatch): Promise<void> {
+    const r = await this.desktop.setSettings(patch);
+    if (r.ok) this.s.setSettings(r.value);
+  }
+
+  dispose(): void {
+    this.stopRealtime();
+    for (const off of this.offs) off();
+  }
+}

@@ -1,0 +1,205 @@
+// The client wiring with a fake realtime client and a fake desktop: store updates, unread, badge, notifications.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiClient } from '../../../client/api.js';
+import type { RealtimeEvents } from '../../../client/realtime.js';
+import type { DesktopApi } from '../../../protocol/desktop.js';
+import type { Message, MyRoom } from '../../../protocol/types.js';
+import { createAppStore } from '../store/index.js';
+import { selectRoomList, selectRoomName, selectUnreadTotal, selectUser } from '../store/selectors.js';
+import type { RealtimeLike } from './realtime-types.js';
+import { wireRealtime } from './wiring.js';
+
+const me = {
+  id: 1,
+  username: 'me',
+  displayName: 'Me',
+  avatarUrl: null,
+  online: true,
+  lastSeenAt: null,
+  email: 'me@x.test',
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const ann = { id: 2, username: 'ann', displayName: 'Ann', avatarUrl: null, online: true, lastSeenAt: null };
+
+function room(id: number, extra: Partial<MyRoom> = {}): MyRoom {
+  return {
+    id,
+    kind: 'group',
+    name: `Room ${id}`,
+    description: '',
+    visibility: 'private',
+    createdBy: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    memberCount: 2,
+    lastSeq: 0,
+    role: 'owner',
+    muted: false,
+    lastReadSeq: 0,
+    unreadCount: 0,
+    lastMessage: null,
+    peer: null,
+    ...extra,
+  };
+}
+function message(roomId: number, seq: number, sender = ann): Message {
+  return {
+    id: roomId * 1000 + seq,
+    roomId,
+    seq,
+    clientId: null,
+    sender,
+    kind: 'text',
+    body: `hello ${seq}`,
+    attachment: null,
+    replyToId: null,
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+    editedAt: null,
+    deletedAt: null,
+  };
+}
+
+function fakeRealtime(rooms: MyRoom[]) {
+  const listeners = new Map<string, Set<(p: never) => void>>();
+  const markRead = vi.fn(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 0 }));
+  const rt = {
+    api: { rooms: async () => rooms, room: async (id: number) => room(id) } as unknown as ApiClient,
+    state: 'online',
+    markRead,
+    on: (event: string, fn: (p: never) => void) => {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(fn);
+      return () => listeners.get(event)!.delete(fn);
+    },
+  } as unknown as RealtimeLike;
+  const emit = <E extends keyof RealtimeEvents>(event: E, ...args: RealtimeEvents[E]) => {
+    for (const fn of listeners.get(event) ?? []) (fn as (...a: RealtimeEvents[E]) => void)(...args);
+  };
+  return { rt, emit, markRead };
+}
+
+function fakeDesktop() {
+  return {
+    notify: vi.fn(async () => ({ ok: true as const, value: 'shown' as const })),
+    setUnreadCount: vi.fn(async () => ({ ok: true as const, value: null })),
+  } as unknown as DesktopApi & { notify: ReturnType<typeof vi.fn>; setUnreadCount: ReturnType<typeof vi.fn> };
+}
+
+async function setup(rooms: MyRoom[]) {
+  const store = createAppStore();
+  store
+    .getState()
+    .signedIn({ user: me, accessToken: 't', expiresAt: '2030-01-01T00:00:00.000Z', serverUrl: 'http://x', persistence: 'secure' });
+  const { rt, emit, markRead } = fakeRealtime(rooms);
+  const desktop = fakeDesktop();
+  const wiring = wireRealtime({ rt, store, desktop, readDelayMs: 0 });
+  emit('ready', { user: me, rooms: rooms.map((r) => ({ id: r.id, lastSeq: r.lastSeq, lastReadSeq: r.lastReadSeq })) });
+  await vi.waitFor(() => expect(store.getState().rooms.loaded).toBe(true));
+  return { store, emit, desktop, markRead, wiring };
+}
+
+let dispose: (() => void) | undefined;
+afterEach(() => dispose?.());
+
+describe('wireRealtime', () => {
+  it('counts unread for rooms not in view, notifies, and puts the unmuted total on the badge', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1), room(2, { muted: true })]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1));
+    emit('message', message(1, 2));
+    emit('message', message(2, 1));
+    const s = store.getState();
+    expect(s.rooms.byId[1]!.unreadCount).toBe(2);
+    expect(s.rooms.byId[2]!.unreadCount).toBe(1);
+    expect(selectUnreadTotal(s)).toBe(2); // muted room left out
+    expect(desktop.setUnreadCount).toHaveBeenLastCalledWith(2);
+    expect(desktop.notify).toHaveBeenCalledTimes(2); // not for the muted room
+    expect(s.messages.byRoom[1]!.items.map((m) => m.seq)).toEqual([1, 2]);
+    expect(selectRoomList(s).map((r) => r.id)).toEqual([1, 2]); // most recent activity first (room 1 at :02)
+  });
+
+  it('the open room in a focused window is read at once and does not notify', async () => {
+    const { store, emit, desktop, markRead, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    store.getState().openRoom(1);
+    emit('message', message(1, 1));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
+    expect(desktop.notify).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 1));
+  });
+
+  it('own messages never count as unread or notify', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1, { ...me }));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
+    expect(desktop.notify).not.toHaveBeenCalled();
+  });
+
+  it('follows outbox, presence, typing, read on another device, and removal from a room', async () => {
+    const { store, emit, wiring } = await setup([room(1, { lastSeq: 3, unreadCount: 3 })]);
+    dispose = wiring.dispose;
+    emit('outbox', [{ clientId: 'c1', roomId: 1, body: 'hi', replyToId: null, createdAt: '2026-01-01T00:00:00.000Z', state: 'pending' }]);
+    emit('presence', { userId: 2, online: false, lastSeenAt: null });
+    emit('typing', { roomId: 1, userId: 2, typing: true });
+    emit('room:read', { roomId: 1, userId: 1, lastReadSeq: 3 });
+    let s = store.getState();
+    expect(s.messages.outbox).toHaveLength(1);
+    expect(s.presence.online[2]).toBe(false);
+    expect(Object.keys(s.presence.typing[1] ?? {})).toEqual(['2']);
+    expect(s.rooms.byId[1]!.unreadCount).toBe(0);
+    store.getState().openRoom(1);
+    emit('room:member-left', { roomId: 1, userId: 1 });
+    s = store.getState();
+    expect(s.rooms.byId[1]).toBeUndefined();
+    expect(s.ui.activeRoomId).toBeNull();
+  });
+
+  it('keeps my own role in step with room:member-updated (ownership handed over to or from me)', async () => {
+    const { store, emit, wiring } = await setup([room(1, { role: 'owner' }), room(2, { role: 'member' })]);
+    dispose = wiring.dispose;
+    emit('room:member-updated', { roomId: 1, userId: 2, role: 'owner' });
+    emit('room:member-updated', { roomId: 1, userId: 1, role: 'admin' });
+    emit('room:member-updated', { roomId: 2, userId: 1, role: 'owner' });
+    emit('room:member-updated', { roomId: 2, userId: 3, role: 'admin' }); // someone else: my role stays
+    const s = store.getState();
+    expect(s.rooms.byId[1]!.role).toBe('admin');
+    expect(s.rooms.byId[2]!.role).toBe('owner');
+  });
+
+  it('user:updated shows a new name and avatar everywhere the user appears, without rewriting messages', async () => {
+    const dm = room(2, { kind: 'direct', name: 'Ann', peer: ann });
+    const { store, emit, desktop, wiring } = await setup([room(1), dm]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1));
+    const stored = store.getState().messages.byRoom[1]!.items[0]!;
+    emit('user:updated', { ...ann, displayName: 'Annie', avatarUrl: 'https://x.test/a.png' });
+    const s = store.getState();
+    expect(s.messages.byRoom[1]!.items[0]).toBe(stored); // history untouched
+    const sender = selectUser(stored.sender.id, stored.sender)(s);
+    expect([sender.displayName, sender.avatarUrl]).toEqual(['Annie', 'https://x.test/a.png']);
+    const lastSender = s.rooms.byId[1]!.lastMessage!.sender;
+    expect(selectUser(lastSender.id, lastSender)(s).displayName).toBe('Annie'); // room list preview
+    expect(selectRoomName(s.rooms.byId[2])(s)).toBe('Annie'); // direct room title
+    expect(selectUser(ann.id, dm.peer)(s)?.avatarUrl).toBe('https://x.test/a.png'); // direct room avatar
+    // A notification from the direct room uses the room's current name, not the one the room list came with.
+    emit('message', message(2, 1, { ...ann, displayName: 'Annie' }));
+    expect(desktop.notify).toHaveBeenLastCalledWith(expect.objectContaining({ roomName: 'Annie', senderName: 'Annie' }));
+  });
+
+  it('my own rename on another device reaches the signed-in user', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('user:updated', { id: me.id, username: me.username, displayName: 'Me Again', avatarUrl: null, online: true, lastSeenAt: null });
+    expect(store.getState().session.user).toMatchObject({ id: me.id, displayName: 'Me Again', email: me.email });
+  });
+
+  it('a newer profile in a message or the room list replaces a stale overlay entry', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('user:updated', { ...ann, displayName: 'Annie' });
+    // Ann renamed again while we were disconnected; her next message carries the new name.
+    emit('message', message(1, 1, { ...ann, displayName: 'Anna' }));
+    expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Anna');
+  });
+});

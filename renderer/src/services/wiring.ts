@@ -1,0 +1,185 @@
+// Feeds realtime events into the store and turns them into the side effects the desktop owns: notifications and
+// the unread badge. Kept apart from React so it can be tested with a fake realtime client and a fake desktop.
+import type { DesktopApi } from '../../../protocol/desktop.js';
+import type { Message } from '../../../protocol/types.js';
+import { previewText, shouldNotify } from '../notifications/policy.js';
+import type { AppStore } from '../store/index.js';
+import { selectRoomName, selectUnreadTotal } from '../store/selectors.js';
+import type { RealtimeLike } from './realtime-types.js';
+
+export interface WiringDeps {
+  rt: RealtimeLike;
+  store: AppStore;
+  desktop: DesktopApi;
+  now?: () => number;
+  /** Whether the page is visible (document.visibilityState); a hidden window is not "looking at" a room. */
+  isVisible?: () => boolean;
+  /** Delay before a read marker goes out, so a burst of messages costs one request. */
+  readDelayMs?: number;
+}
+
+export interface Wiring {
+  /** Mark the open room read up to its newest message, if the user can see it. */
+  markActiveRead(): void;
+  dispose(): void;
+}
+
+export function wireRealtime(deps: WiringDeps): Wiring {
+  const { rt, store, desktop } = deps;
+  const now = deps.now ?? Date.now;
+  const isVisible = deps.isVisible ?? (() => true);
+  const s = () => store.getState();
+  const offs: (() => void)[] = [];
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const viewing = (roomId: number) => s().ui.activeRoomId === roomId && s().ui.windowFocused && isVisible();
+
+  const markActiveRead = () => {
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      const roomId = s().ui.activeRoomId;
+      if (roomId === null || !viewing(roomId)) return;
+      const room = s().rooms.byId[roomId];
+      if (!room || (room.lastReadSeq >= room.lastSeq && room.unreadCount === 0)) return;
+      const seq = room.lastSeq;
+      s().setRead(roomId, seq, 0); // optimistic: the count clears the moment the user sees the room
+      rt.markRead(roomId, seq).then(
+        (r) => s().setRead(roomId, r.lastReadSeq, r.unreadCount),
+        () => undefined, // offline: the next view or reconnect marks it again
+      );
+    }, deps.readDelayMs ?? 150);
+  };
+
+  const refreshRooms = async () => {
+    try {
+      const rooms = await rt.api.rooms();
+      s().setRooms(rooms);
+      s().seedOnline(rooms.flatMap((r) => (r.peer ? [{ id: r.peer.id, online: r.peer.online }] : [])));
+      // Profiles changed while we were away (no 'user:updated' reached us) come with the fresh list.
+      s().usersSeen(rooms.flatMap((r) => [...(r.peer ? [r.peer] : []), ...(r.lastMessage ? [r.lastMessage.sender] : [])]));
+      markActiveRead();
+    } catch {
+      // Offline: the next ready retries.
+    }
+  };
+
+  const fetchRoom = async (roomId: number) => {
+    try {
+      const room = await rt.api.room(roomId);
+      if ('role' in room) s().upsertRoom(room);
+    } catch {
+      // Gone or not ours any more.
+    }
+  };
+
+  const onMessage = (m: Message) => {
+    const selfId = s().session.user?.id ?? 0;
+    const known = s().rooms.byId[m.roomId];
+    const isViewing = viewing(m.roomId);
+    s().addMessages(m.roomId, [m]);
+    s().usersSeen([m.sender]);
+    if (known) s().roomMessage(m, { selfId, viewing: isViewing });
+    else void fetchRoom(m.roomId);
+    if (m.sender.id !== selfId) s().setTyping(m.roomId, m.sender.id, false, now());
+    if (isViewing) markActiveRead();
+    const ctx = {
+      selfId,
+      roomMuted: known?.muted ?? false,
+      doNotDisturb: s().ui.settings.doNotDisturb,
+      activeRoomId: s().ui.activeRoomId,
+      windowFocused: s().ui.windowFocused && isVisible(),
+    };
+    if (shouldNotify({ roomId: m.roomId, senderId: m.sender.id, kind: m.kind }, ctx)) {
+      void desktop.notify({
+        roomId: m.roomId,
+        roomName: selectRoomName(known)(s()).slice(0, 200),
+        senderName: m.sender.displayName.slice(0, 200),
+        body: previewText(m.body),
+        isDirect: known?.kind === 'direct',
+      });
+    }
+  };
+
+  offs.push(
+    rt.on('state', (state) => s().setConnection(state)),
+    rt.on('ready', (ready) => {
+      s().setUser(ready.user);
+      void refreshRooms();
+    }),
+    rt.on('message', onMessage),
+    rt.on('message:updated', (m) => {
+      s().addMessages(m.roomId, [m]);
+      s().roomMessageUpdated(m);
+      s().usersSeen([m.sender]);
+    }),
+    rt.on('outbox', (entries) => s().setOutbox(entries)),
+    rt.on('room:created', (room) => {
+      s().upsertRoom(room);
+      if (room.peer) s().usersSeen([room.peer]);
+      if (room.peer) s().setOnline(room.peer.id, room.peer.online);
+    }),
+    rt.on('room:updated', (room) => s().patchRoom(room)),
+    rt.on('room:deleted', ({ roomId }) => leaveRoomLocally(store, roomId)),
+    rt.on('room:member-joined', ({ roomId, user }) => {
+      s().setMemberCount(roomId, 1);
+      s().setOnline(user.id, user.online);
+      s().usersSeen([user]);
+    }),
+    rt.on('room:member-left', ({ roomId, userId }) => {
+      if (userId === s().session.user?.id) leaveRoomLocally(store, roomId);
+      else s().setMemberCount(roomId, -1);
+    }),
+    rt.on('room:member-updated', ({ roomId, userId, role }) => {
+      if (userId === s().session.user?.id) s().setMyRole(roomId, role);
+    }),
+    rt.on('room:read', ({ roomId, userId, lastReadSeq }) => {
+      if (userId !== s().session.user?.id) return;
+      const room = s().rooms.byId[roomId];
+      if (!room) return;
+      // Read on another device: when that covers everything we know of, the count is zero; otherwise ask.
+      if (lastReadSeq >= room.lastSeq) s().setRead(roomId, lastReadSeq, 0);
+      else void fetchRoom(roomId);
+    }),
+    rt.on('typing', ({ roomId, userId, typing }) => {
+      if (userId !== s().session.user?.id) s().setTyping(roomId, userId, typing, now());
+    }),
+    rt.on('presence', ({ userId, online }) => s().setOnline(userId, online)),
+    // A name or avatar changed (mine too, from another device): the overlay every name and avatar is read through.
+    rt.on('user:updated', (user) => s().userUpdated(user)),
+  );
+
+  // The badge follows the unread total of unmuted rooms, sent only when it changes.
+  let lastTotal = -1;
+  const pushTotal = () => {
+    const total = selectUnreadTotal(s());
+    if (total === lastTotal) return;
+    lastTotal = total;
+    void desktop.setUnreadCount(total);
+  };
+  offs.push(store.subscribe(pushTotal));
+  pushTotal();
+
+  // Opening a room or focusing the window is "looking at it".
+  offs.push(
+    store.subscribe((st, prev) => {
+      if (st.ui.activeRoomId !== prev.ui.activeRoomId || (st.ui.windowFocused && !prev.ui.windowFocused)) markActiveRead();
+    }),
+  );
+  const typingSweep = setInterval(() => s().expireTyping(now()), 1000);
+
+  return {
+    markActiveRead,
+    dispose() {
+      clearTimeout(readTimer);
+      clearInterval(typingSweep);
+      for (const off of offs) off();
+    },
+  };
+}
+
+export function leaveRoomLocally(store: AppStore, roomId: number): void {
+  const st = store.getState();
+  if (st.ui.activeRoomId === roomId) st.openRoom(null);
+  st.removeRoom(roomId);
+  st.dropRoomMessages(roomId);
+}

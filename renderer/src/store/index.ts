@@ -1,0 +1,27 @@
+// One store built from typed slices (zustand's recommended shape). Slices only hold state and pure transitions;
+// services (../services) call the server and feed results in, components read through the named selectors.
+import { create } from 'zustand';
+import { createMessagesSlice, type MessagesSlice } from './messages.js';
+import { createPresenceSlice, type PresenceSlice } from './presence.js';
+import { createRoomsSlice, type RoomsSlice } from './rooms.js';
+import { createSessionSlice, type SessionSlice } from './session.js';
+import { createUiSlice, type UiSlice } from './ui.js';
+import { createUsersSlice, type UsersSlice } from './users.js';
+
+export type AppState = SessionSlice & RoomsSlice & MessagesSlice & PresenceSlice & UiSlice & UsersSlice;
+
+export function createAppStore() {
+  return create<AppState>()((...a) => ({
+    ...createSessionSlice(...a),
+    ...createRoomsSlice(...a),
+    ...createMessagesSlice(...a),
+    ...createPresenceSlice(...a),
+    ...createUiSlice(...a),
+    ...createUsersSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+/** The app's store. Tests make their own with createAppStore(). */
+export const useAppStore = createAppStore();

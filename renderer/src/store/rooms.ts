@@ -1,0 +1,76 @@
+// My rooms as the server lists them (MyRoom), kept current by realtime events.
+import type { StateCreator } from 'zustand';
+import type { Message, MyRoom, Role, Room } from '../../../protocol/types.js';
+import type { AppState } from './index.js';
+
+export interface RoomsSlice {
+  rooms: { byId: Record<number, MyRoom>; loaded: boolean };
+  setRooms(list: MyRoom[]): void;
+  upsertRoom(room: MyRoom): void;
+  /** room:updated carries a Room (no per-user fields): merge it into what we hold. */
+  patchRoom(room: Room): void;
+  removeRoom(roomId: number): void;
+  /**
+   * A new message: moves the preview and, when it is someone else's and the user is not looking at the room,
+   * the unread count.
+   */
+  roomMessage(message: Message, opts: { selfId: number; viewing: boolean }): void;
+  roomMessageUpdated(message: Message): void;
+  setRead(roomId: number, lastReadSeq: number, unreadCount: number): void;
+  setMuted(roomId: number, muted: boolean): void;
+  setMemberCount(roomId: number, delta: number): void;
+  /** My own role in a room changed (ownership handed over to or from me). */
+  setMyRole(roomId: number, role: Role): void;
+}
+
+function update(st: AppState, roomId: number, fn: (r: MyRoom) => MyRoom): Partial<AppState> {
+  const room = st.rooms.byId[roomId];
+  if (!room) return {};
+  const next = fn(room);
+  return next === room ? {} : { rooms: { ...st.rooms, byId: { ...st.rooms.byId, [roomId]: next } } };
+}
+
+export const createRoomsSlice: StateCreator<AppState, [], [], RoomsSlice> = (set) => ({
+  rooms: { byId: {}, loaded: false },
+  setRooms: (list) => set({ rooms: { byId: Object.fromEntries(list.map((r) => [r.id, r])), loaded: true } }),
+  upsertRoom: (room) => set((st) => ({ rooms: { ...st.rooms, byId: { ...st.rooms.byId, [room.id]: room } } })),
+  patchRoom: (room) =>
+    set((st) =>
+      update(st, room.id, (r) => ({
+        ...r,
+        ...room,
+        // A direct room's name is the peer as this user sees it; the shared Room does not know that.
+        name: r.kind === 'direct' ? r.name : room.name,
+      })),
+    ),
+  removeRoom: (roomId) =>
+    set((st) => {
+      if (!st.rooms.byId[roomId]) return {};
+      const byId = { ...st.rooms.byId };
+      delete byId[roomId];
+      return { rooms: { ...st.rooms, byId } };
+    }),
+  roomMessage: (m, { selfId, viewing }) =>
+    set((st) =>
+      update(st, m.roomId, (r) => {
+        const newest = !r.lastMessage || m.seq >= r.lastMessage.seq;
+        const fromOther = m.sender.id !== selfId;
+        const unread = fromOther && !viewing && m.seq > r.lastReadSeq && m.seq > r.lastSeq;
+        return {
+          ...r,
+          lastMessage: newest ? m : r.lastMessage,
+          lastSeq: Math.max(r.lastSeq, m.seq),
+          unreadCount: unread ? r.unreadCount + 1 : r.unreadCount,
+          updatedAt: newest ? m.createdAt : r.updatedAt,
+        };
+      }),
+    ),
+  roomMessageUpdated: (m) => set((st) => update(st, m.roomId, (r) => (r.lastMessage?.id === m.id ? { ...r, lastMessage: m } : r))),
+  setRead: (roomId, lastReadSeq, unreadCount) =>
+    set((st) =>
+      update(st, roomId, (r) => (lastReadSeq < r.lastReadSeq ? r : { ...r, lastReadSeq, unreadCount: Math.max(0, unreadCount) })),
+    ),
+  setMuted: (roomId, muted) => set((st) => update(st, roomId, (r) => ({ ...r, muted }))),
+  setMyRole: (roomId, role) => set((st) => update(st, roomId, (r) => (r.role === role ? r : { ...r, role }))),
+  setMemberCount: (roomId, delta) => set((st) => update(st, roomId, (r) => ({ ...r, memberCount: Math.max(0, r.memberCount + delta) }))),
+});

@@ -1,0 +1,61 @@
+// What the user is looking at and how the app should look: active room, drafts, replies, dialogs, settings.
+import type { StateCreator } from 'zustand';
+import { DEFAULT_DESKTOP_SETTINGS, type DesktopSettings } from '../../../protocol/desktop.js';
+import type { ConnectionState } from '../services/realtime-types.js';
+import type { AppState } from './index.js';
+
+export type ThemePreference = 'system' | 'light' | 'dark';
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | null;
+export type SidePanel = 'members' | 'settings' | null;
+
+export interface UiSlice {
+  ui: {
+    activeRoomId: number | null;
+    connection: ConnectionState;
+    windowFocused: boolean;
+    drafts: Record<number, string>;
+    /** The message being replied to, per room. */
+    replyTo: Record<number, number | null>;
+    editingMessageId: number | null;
+    dialog: Dialog;
+    panel: SidePanel;
+    settings: DesktopSettings;
+    theme: ThemePreference;
+  };
+  openRoom(roomId: number | null): void;
+  setConnection(state: ConnectionState): void;
+  setWindowFocused(focused: boolean): void;
+  setDraft(roomId: number, text: string): void;
+  setReplyTo(roomId: number, messageId: number | null): void;
+  setEditing(messageId: number | null): void;
+  setDialog(dialog: Dialog): void;
+  setPanel(panel: SidePanel): void;
+  setSettings(settings: DesktopSettings): void;
+  setTheme(theme: ThemePreference): void;
+}
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  ui: {
+    activeRoomId: null,
+    connection: 'connecting',
+    windowFocused: true,
+    drafts: {},
+    replyTo: {},
+    editingMessageId: null,
+    dialog: null,
+    panel: null,
+    settings: DEFAULT_DESKTOP_SETTINGS,
+    theme: 'system',
+  },
+  openRoom: (roomId) =>
+    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null } })),
+  setConnection: (connection) => set((st) => ({ ui: { ...st.ui, connection } })),
+  setWindowFocused: (windowFocused) => set((st) => ({ ui: { ...st.ui, windowFocused } })),
+  setDraft: (roomId, text) => set((st) => ({ ui: { ...st.ui, drafts: { ...st.ui.drafts, [roomId]: text } } })),
+  setReplyTo: (roomId, messageId) => set((st) => ({ ui: { ...st.ui, replyTo: { ...st.ui.replyTo, [roomId]: messageId } } })),
+  setEditing: (editingMessageId) => set((st) => ({ ui: { ...st.ui, editingMessageId } })),
+  setDialog: (dialog) => set((st) => ({ ui: { ...st.ui, dialog } })),
+  setPanel: (panel) => set((st) => ({ ui: { ...st.ui, panel } })),
+  setSettings: (settings) => set((st) => ({ ui: { ...st.ui, settings } })),
+  setTheme: (theme) => set((st) => ({ ui: { ...st.ui, theme } })),
+});

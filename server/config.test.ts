@@ -1,0 +1,120 @@
+// Configuration: every bad value stops start-up with one clear line naming the variable.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'messenger-config-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const base = { DATA_DIR: dataDir };
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig({ ...base, ...env });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('defaults', () => {
+    const c = loadConfig({ ...base });
+    expect(c).toMatchObject({
+      env: 'development',
+      port: 8080,
+      databaseUrl: undefined,
+      accessTokenTtl: 900,
+      refreshTokenTtl: 30 * 86400,
+      bcryptRounds: 12,
+      corsOrigins: [],
+      loginRateLimit: 10,
+      registerRateLimit: 20,
+      sendRateBurst: 30,
+      sendRatePerSecond: 10,
+      trustProxy: 0,
+    });
+    expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('a development secret is generated once and kept in DATA_DIR', () => {
+    const first = loadConfig({ ...base }).jwtSecret;
+    expect(loadConfig({ ...base }).jwtSecret).toBe(first);
+    expect(readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8').trim()).toBe(first);
+  });
+
+  it('parses durations, lists and numbers', () => {
+    const c = loadConfig({
+      ...base,
+      ACCESS_TOKEN_TTL: '90s',
+      REFRESH_TOKEN_TTL: '12h',
+      PORT: '0',
+      CORS_ORIGINS: 'https://a.test, https://b.test',
+      DATABASE_URL: 'mysql://u:p@db:3306/messenger',
+      TRUST_PROXY: '2',
+    });
+    expect(c).toMatchObject({
+      accessTokenTtl: 90,
+      refreshTokenTtl: 43200,
+      port: 0,
+      corsOrigins: ['https://a.test', 'https://b.test'],
+      databaseUrl: 'mysql://u:p@db:3306/messenger',
+      trustProxy: 2,
+    });
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['BCRYPT_ROUNDS', '3'],
+    ['BCRYPT_ROUNDS', '16'],
+    ['BCRYPT_ROUNDS', '12.5'],
+    ['ACCESS_TOKEN_TTL', 'soon'],
+    ['ACCESS_TOKEN_TTL', '0s'],
+    ['REFRESH_TOKEN_TTL', '30 days'],
+    ['DATABASE_URL', 'postgres://x/y'],
+    ['DATABASE_URL', 'mysql://host-without-db'],
+    ['JWT_SECRET', 'too-short'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['LOG_LEVEL', 'loud'],
+    ['NODE_ENV', 'staging'],
+    ['LOGIN_RATE_LIMIT', '0'],
+    ['REGISTER_RATE_LIMIT', 'many'],
+    ['SEND_RATE_BURST', '-5'],
+    ['SEND_RATE_PER_SECOND', '1e3'],
+    ['TRUST_PROXY', 'yes'],
+    ['DB_POOL_MAX', '0'],
+  ])('%s=%s stops start-up with one line naming it', (name, value) => {
+    const message = configError({ [name]: value });
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+    expect(message).not.toMatch(/ZodError|\{|\[/);
+  });
+
+  it('production needs JWT_SECRET', () => {
+    expect(configError({ NODE_ENV: 'production' })).toMatch(/JWT_SECRET/);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
+  });
+
+  it('the real entry point exits non-zero with one line naming JWT_SECRET', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    // Run from an empty directory so no .env is read; only PATH and HOME from the outside.
+    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'server', 'main.ts')], {
+      cwd: dataDir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dataDir, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.status).not.toBeNull();
+    const lines = result.stderr.trim().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/JWT_SECRET/);
+    expect(result.stdout).not.toMatch(/listening/);
+  }, 30_000);
+});

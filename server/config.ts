@@ -1,0 +1,200 @@
+// The one configuration module: environment (plus an optional .env), validated at start-up.
+// Everything else reads the typed Config object it returns.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "15m", "30d", "900" (seconds) -> seconds. */
+function duration(name: string, fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((raw, ctx) => {
+      const m = DURATION.exec(raw.trim());
+      const seconds = m ? Number(m[1]) * UNIT_SECONDS[m[2] ?? 's']! : NaN;
+      if (!Number.isFinite(seconds) || seconds < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 900s, 15m, 12h or 30d` });
+        return z.NEVER;
+      }
+      return Math.floor(seconds);
+    });
+}
+
+function int(name: string, fallback: number, min: number, max: number) {
+  return z
+    .string()
+    .default(String(fallback))
+    .transform((raw, ctx) => {
+      const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int('PORT', 8080, 0, 65535),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalString.refine((u) => u === undefined || /^mysql2?:\/\/[^/]+\/[^/?]+/.test(u), {
+    message: 'DATABASE_URL must look like mysql://user:pass@host:3306/database (or be unset for the embedded database)',
+  }),
+  DATA_DIR: z.string().default('./data'),
+  JWT_SECRET: optionalString.refine((s) => s === undefined || s.length >= 32, {
+    message: 'JWT_SECRET must be at least 32 characters (generate one with: openssl rand -base64 48)',
+  }),
+  ACCESS_TOKEN_TTL: duration('ACCESS_TOKEN_TTL', '15m'),
+  REFRESH_TOKEN_TTL: duration('REFRESH_TOKEN_TTL', '30d'),
+  BCRYPT_ROUNDS: int('BCRYPT_ROUNDS', 12, 4, 15),
+  CORS_ORIGINS: optionalString.transform((s) =>
+    s
+      ? s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
+  ),
+  REDIS_URL: optionalString.refine((u) => u === undefined || /^rediss?:\/\//.test(u), {
+    message: 'REDIS_URL must look like redis://host:6379',
+  }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'REDIS_PREFIX may contain only letters, digits and _ . : -')
+    .default('messenger'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOGIN_RATE_LIMIT: int('LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
+  REGISTER_RATE_LIMIT: int('REGISTER_RATE_LIMIT', 20, 1, 1_000_000),
+  SEND_RATE_BURST: int('SEND_RATE_BURST', 30, 1, 1_000_000),
+  SEND_RATE_PER_SECOND: int('SEND_RATE_PER_SECOND', 10, 1, 1_000_000),
+  SOCKET_EVENT_RATE: int('SOCKET_EVENT_RATE', 50, 1, 1_000_000),
+  SOCKET_EVENT_BURST: int('SOCKET_EVENT_BURST', 100, 1, 1_000_000),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '0', '1', '2', '3'])
+    .default('false')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  DB_POOL_MAX: int('DB_POOL_MAX', 10, 1, 200),
+  METRICS_TOKEN: optionalString.refine((s) => s === undefined || s.length >= 16, {
+    message: 'METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)',
+  }),
+  WEB_DIR: optionalString,
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  bcryptRounds: number;
+  corsOrigins: string[];
+  redisUrl: string | undefined;
+  /** Namespaces every Redis key and stream, so several deployments (or test servers) can share one Redis. */
+  redisPrefix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  loginRateLimit: number;
+  registerRateLimit: number;
+  sendRateBurst: number;
+  sendRatePerSecond: number;
+  /** Per-socket budget for all client->server socket events (events per second, and burst). */
+  socketEventRate: number;
+  socketEventBurst: number;
+  trustProxy: number;
+  dbPoolMax: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset = open (keep it off the public proxy). */
+  metricsToken: string | undefined;
+  /** Folder of the built web client served at `/`; unset = renderer/dist when it exists. */
+  webDir: string | undefined;
+  version: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads `.env` from the working directory into process.env without overriding what is already set. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      return pkg.version ?? '0.0.0';
+    } catch {
+      return '0.0.0';
+    }
+  }
+}
+
+/** In development a secret is generated once and kept in DATA_DIR so sessions survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** Validates the environment. Throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const message = issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+    throw new ConfigError(`Invalid configuration: ${message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 48)',
+    );
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    jwtSecret: e.JWT_SECRET ?? developmentSecret(dataDir),
+    accessTokenTtl: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    bcryptRounds: e.BCRYPT_ROUNDS,
+    corsOrigins: e.CORS_ORIGINS,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    registerRateLimit: e.REGISTER_RATE_LIMIT,
+    sendRateBurst: e.SEND_RATE_BURST,
+    sendRatePerSecond: e.SEND_RATE_PER_SECOND,
+    socketEventRate: e.SOCKET_EVENT_RATE,
+    socketEventBurst: e.SOCKET_EVENT_BURST,
+    trustProxy: e.TRUST_PROXY,
+    dbPoolMax: e.DB_POOL_MAX,
+    metricsToken: e.METRICS_TOKEN,
+    webDir: e.WEB_DIR,
+    version: readVersion(),
+  };
+}

@@ -1,0 +1,83 @@
+import {
+  EditMessageBody,
+  HistoryPageSchema,
+  HistoryQuery,
+  IdParams,
+  LIMITS,
+  MessageSchema,
+  SendMessageBody,
+} from '../../protocol/schemas.js';
+import { defineRoute, type RouteSpec } from '../http/route.js';
+import type { MessagesService } from './messages.service.js';
+
+const tag = 'Messages';
+
+export function messagesRoutes(messages: MessagesService): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/rooms/:id/messages',
+      tag,
+      auth: true,
+      summary: 'History by seq: newest page, before=, or after=',
+      params: IdParams,
+      query: HistoryQuery,
+      responses: [{ status: 200, description: 'Page (ascending seq)', schema: HistoryPageSchema }],
+      handler: async ({ principal, params, query }) => ({
+        body: await messages.history(principal.userId, params.id, {
+          before: query.before,
+          after: query.after,
+          limit: query.limit ?? LIMITS.pageDefault,
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/rooms/:id/messages',
+      tag,
+      auth: true,
+      summary: 'Send a message (idempotent on clientId)',
+      params: IdParams,
+      body: SendMessageBody,
+      responses: [
+        { status: 201, description: 'Sent', schema: MessageSchema },
+        { status: 200, description: 'Already sent with this clientId', schema: MessageSchema },
+      ],
+      handler: async ({ principal, params, body }) => {
+        const { message, created } = await messages.send(principal.userId, params.id, body);
+        return { status: created ? 201 : 200, body: message };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/messages/:id',
+      tag,
+      auth: true,
+      summary: 'A message (members only)',
+      params: IdParams,
+      responses: [{ status: 200, description: 'Message', schema: MessageSchema }],
+      handler: async ({ principal, params }) => ({ body: await messages.get(principal.userId, params.id) }),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/messages/:id',
+      tag,
+      auth: true,
+      summary: 'Edit my message',
+      params: IdParams,
+      body: EditMessageBody,
+      responses: [{ status: 200, description: 'Message', schema: MessageSchema }],
+      handler: async ({ principal, params, body }) => ({ body: await messages.edit(principal.userId, params.id, body.body) }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/messages/:id',
+      tag,
+      auth: true,
+      summary: 'Recall a message (sender, or room owner/admin)',
+      params: IdParams,
+      responses: [{ status: 200, description: 'Recalled message', schema: MessageSchema }],
+      handler: async ({ principal, params }) => ({ body: await messages.recall(principal.userId, params.id) }),
+    }),
+  ];
+}

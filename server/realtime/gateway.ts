@@ -1,0 +1,218 @@
+// Socket.IO: authenticates the handshake, keeps each socket in user:/session:/room: rooms in step with
+// memberships, turns domain events into client events, and tracks presence. Handlers live in handlers.ts.
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/events.js';
+import type { AuthService, Principal } from '../auth/auth.service.js';
+import type { Config } from '../config.js';
+import { toAppError } from '../errors.js';
+import type { DomainEventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { MessagesService } from '../messages/messages.service.js';
+import type { Presence } from '../presence/presence.js';
+import type { RoomsService } from '../rooms/rooms.service.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import { registerHandlers } from './handlers.js';
+import { isoOrNull } from '../db/values.js';
+import { toUserSelf } from '../users/users.repository.js';
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeDeps {
+  config: Config;
+  logger: Logger;
+  auth: AuthService;
+  rooms: RoomsService;
+  messages: MessagesService;
+  usersRepo: UsersRepository;
+  presence: Presence;
+  events: DomainEventBus;
+  redis: Redis | undefined;
+  onSocketCount?: (delta: number) => void;
+  onAck?: (event: string, ms: number) => void;
+}
+
+export const userRoom = (id: number) => `user:${id}`;
+export const sessionRoom = (id: number) => `session:${id}`;
+export const roomRoom = (id: number) => `room:${id}`;
+
+/**
+ * Browser handshakes must come from this server's own origin, a configured origin, or the desktop app (app://messenger).
+ * Non-browser clients send no Origin. Sockets authenticate with a bearer token, so this is defence in depth.
+ */
+/** Origins other than the server's own that may open a socket: the desktop app and CORS_ORIGINS. */
+function crossOriginAllowed(origin: string, allowed: readonly string[]): boolean {
+  // The desktop app serves its pages from app://messenger (file:// in older builds).
+  return origin === 'file://' || origin === 'app://messenger' || allowed.includes(origin);
+}
+
+export function originAllowed(req: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (crossOriginAllowed(origin, allowed)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export interface Realtime {
+  io: IoServer;
+  /** Shutdown: refuse new events, wait (up to timeoutMs) for those in flight to be committed and acked, then disconnect everyone. */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/** Events being handled right now, so a shutdown can let them finish (commit + ack) first. */
+export interface Inflight {
+  closing: boolean;
+  pending: Set<Promise<unknown>>;
+}
+
+export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
+  const inflight: Inflight = { closing: false, pending: new Set() };
+  const io: IoServer = new Server(http, {
+    path: '/socket.io',
+    serveClient: false,
+    // A message body is at most 4,000 code points (16 KB of UTF-8); anything near 100 KB is not ours.
+    maxHttpBufferSize: 100_000,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    allowRequest: (req, callback) => callback(null, originAllowed(req, deps.config.corsOrigins)),
+    // HTTP long-polling from the desktop app is a cross-origin request: answer CORS for the same origins.
+    cors: {
+      origin: (origin, cb) => cb(null, origin !== undefined && crossOriginAllowed(origin, deps.config.corsOrigins)),
+      credentials: false,
+    },
+  });
+  if (deps.redis) io.adapter(createAdapter(deps.redis, { streamName: `${deps.config.redisPrefix}:socket.io` }));
+
+  io.use(async (socket, next) => {
+    try {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      socket.data.principal = await deps.auth.authenticate(auth?.token);
+      next();
+    } catch (err) {
+      const e = toAppError(err);
+      const refusal = new Error(e.code) as Error & { data: unknown };
+      refusal.data = { code: e.code, message: e.message };
+      next(refusal);
+    }
+  });
+
+  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight));
+  wireDomainEvents(io, deps);
+  return {
+    io,
+    async drain(timeoutMs) {
+      inflight.closing = true;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inflight.pending]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      io.local.disconnectSockets(true);
+    },
+  };
+}
+
+async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, inflight: Inflight): Promise<void> {
+  const { principal } = socket.data;
+  const log = deps.logger.child({ socket: socket.id, userId: principal.userId });
+  // Handlers first (events a client sends right after connecting must not be lost), then join user:<id> so
+  // membership changes from here on reach this socket, and only then read the memberships.
+  registerHandlers(socket, deps, log, inflight);
+  await socket.join([userRoom(principal.userId), sessionRoom(principal.sessionId)]);
+  deps.onSocketCount?.(1);
+  socket.on('disconnect', () => void onDisconnect(io, socket, deps));
+
+  // The access token dies at its expiry on an open socket too: tell the client, which refreshes and reconnects.
+  const msLeft = principal.expiresAt.getTime() - Date.now();
+  const expiry = setTimeout(() => expire(socket), Math.max(0, Math.min(msLeft, 2 ** 31 - 1)));
+  socket.on('disconnect', () => clearTimeout(expiry));
+
+  try {
+    // Two queries per handshake in all: the session check (which read the user) and this one.
+    const rooms = await deps.rooms.markers(principal.userId);
+    if (!socket.connected) return;
+    await socket.join(rooms.map((r) => roomRoom(r.id)));
+    const cameOnline = await deps.presence.connect(principal.userId, socket.id);
+    if (!socket.connected) return;
+    socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms });
+    if (cameOnline) {
+      const targets = [userRoom(principal.userId), ...rooms.map((r) => roomRoom(r.id))];
+      io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });
+    }
+  } catch (err) {
+    log.warn({ err }, 'socket setup failed');
+    const e = toAppError(err);
+    socket.emit('session:revoked', { reason: e.code === 'SERVICE_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'setup failed' });
+    socket.disconnect(true);
+  }
+}
+
+export function expire(socket: IoSocket): void {
+  socket.emit('token:expired', { code: 'TOKEN_EXPIRED', message: 'the access token has expired' });
+  socket.disconnect(true);
+}
+
+async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps): Promise<void> {
+  deps.onSocketCount?.(-1);
+  const { userId } = socket.data.principal;
+  try {
+    const wentOffline = await deps.presence.disconnect(userId, socket.id);
+    if (!wentOffline) return;
+    const at = new Date();
+    await deps.usersRepo.setLastSeen(userId, at);
+    const rooms = [...socket.rooms].filter((r) => r.startsWith('room:'));
+    const memberships = rooms.length ? rooms : (await deps.rooms.markers(userId)).map((r) => roomRoom(r.id));
+    io.to([userRoom(userId), ...memberships]).emit('presence', { userId, online: false, lastSeenAt: at.toISOString() });
+  } catch (err) {
+    deps.logger.debug({ err, userId }, 'presence update on disconnect failed');
+  }
+}
+
+/** Domain events (emitted after commit, on whichever node did the work) -> Socket.IO, across nodes via the adapter. */
+function wireDomainEvents(io: IoServer, deps: RealtimeDeps): void {
+  const { events } = deps;
+  events.on('message:new', (m) => io.to(roomRoom(m.roomId)).emit('message:new', m));
+  events.on('message:updated', (m) => io.to(roomRoom(m.roomId)).emit('message:updated', m));
+  events.on('room:added', (userId, room) => {
+    io.in(userRoom(userId)).socketsJoin(roomRoom(room.id));
+    io.to(userRoom(userId)).emit('room:created', room);
+  });
+  events.on('room:updated', (room) => io.to(roomRoom(room.id)).emit('room:updated', room));
+  events.on('room:deleted', (roomId, former) => {
+    io.to([roomRoom(roomId), ...former.map(userRoom)]).emit('room:deleted', { roomId });
+    io.in(roomRoom(roomId)).socketsLeave(roomRoom(roomId));
+    for (const id of former) io.in(userRoom(id)).socketsLeave(roomRoom(roomId));
+  });
+  events.on('room:member-joined', (roomId, user, role) => io.to(roomRoom(roomId)).emit('room:member-joined', { roomId, user, role }));
+  events.on('room:member-left', (roomId, userId) => {
+    io.to([roomRoom(roomId), userRoom(userId)]).emit('room:member-left', { roomId, userId });
+    io.in(userRoom(userId)).socketsLeave(roomRoom(roomId));
+  });
+  events.on('room:member-updated', (roomId, userId, role) => io.to(roomRoom(roomId)).emit('room:member-updated', { roomId, userId, role }));
+  events.on('room:read', (roomId, userId, lastReadSeq) => io.to(userRoom(userId)).emit('room:read', { roomId, userId, lastReadSeq }));
+  events.on('user:updated', (user) => {
+    void deps.rooms.markers(user.id).then(
+      (rooms) => io.to([userRoom(user.id), ...rooms.map((r) => roomRoom(r.id))]).emit('user:updated', user),
+      (err: unknown) => deps.logger.warn({ err }, 'user:updated not delivered'),
+    );
+  });
+  events.on('sessions:revoked', (userId, sessionIds, reason) => {
+    const targets = sessionIds === 'all' ? [userRoom(userId)] : sessionIds.map(sessionRoom);
+    io.to(targets).emit('session:revoked', { reason });
+    io.in(targets).disconnectSockets(true);
+  });
+}

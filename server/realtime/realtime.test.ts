@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, type TestUser } from '../test/harness.js';
+import { collect, connectError, connectReady, connectSocket, once, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
+
+let t: TestServer;
+const sockets: ClientSocket[] = [];
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await t?.close();
+});
+
+async function ready(user: TestUser) {
+  const c = await connectReady(t.url, user.accessToken);
+  sockets.push(c.socket);
+  return c;
+}
+
+async function privateRoom(owner: TestUser, members: TestUser[] = []): Promise<number> {
+  const res = await t.api
+    .post('/api/rooms')
+    .set(owner.auth)
+    .send({ name: 'r', visibility: 'private', memberIds: members.map((m) => m.id) });
+  expect(res.status).toBe(201);
+  return res.body.id as number;
+}
+
+describe('handshake', () => {
+  it('refuses a missing, malformed or foreign token with UNAUTHENTICATED', async () => {
+    for (const token of [undefined, '', 'nope', 42, { a: 1 }, 'a.b.c']) {
+      const err = await connectError(t.url, token);
+      expect(err.message).toBe('UNAUTHENTICATED');
+    }
+  });
+  it('refuses an expired token with TOKEN_EXPIRED', async () => {
+    const short = await startTestServer({ ACCESS_TOKEN_TTL: '1s' });
+    try {
+      const u = await short.register();
+      await new Promise((r) => setTimeout(r, 2100));
+      const err = await connectError(short.url, u.accessToken);
+      expect(err.message).toBe('TOKEN_EXPIRED');
+    } finally {
+      await short.close();
+    }
+  });
+  it('ends a socket whose token expires while open, telling it TOKEN_EXPIRED', async () => {
+    const short = await startTestServer({ ACCESS_TOKEN_TTL: '2s' });
+    try {
+      const u = await short.register();
+      const c = await connectReady(short.url, u.accessToken);
+      const expired = once(c.socket, 'token:expired', 5000);
+      const gone = new Promise<string>((r) => c.socket.once('disconnect', r));
+      expect(await expired).toMatchObject({ code: 'TOKEN_EXPIRED' });
+      expect(await gone).toBe('io server disconnect');
+    } finally {
+      await short.close();
+    }
+  });
+  it('checks the Origin of browser handshakes', async () => {
+    const u = await t.register();
+    const err = await connectError(t.url, u.accessToken, { origin: 'https://evil.example' });
+    expect(err).toBeInstanceOf(Error);
+    const ok = connectSocket(t.url, u.accessToken, { origin: t.url });
+    sockets.push(ok);
+    await once(ok, 'session:ready');
+  });
+  it('sends session:ready with lastSeq and lastReadSeq per room', async () => {
+    const a = await t.register();
+    const room = await privateRoom(a);
+    await t.api.post(`/api/rooms/${room}/messages`).set(a.auth).send({ clientId: 'r1', body: 'one' });
+    const { ready: r } = await ready(a);
+    expect(r.user.id).toBe(a.id);
+    expect(r.rooms).toEqual([{ id: room, lastSeq: 1, lastReadSeq: 0 }]);
+  });
+});
+
+describe('messages', () => {
+  it('acks after commit and broadcasts the same message to members only', async () => {
+    const [a, b, stranger] = [await t.register(), await t.register(), await t.register()];
+    const room = await privateRoom(a, [b]);
+    const ca = await ready(a);
+    const cb = await ready(b);
+    const cs = await ready(stranger);
+    const strangerGot = collect(cs.socket, 'message:new');
+    const got = once(cb.socket, 'message:new');
+    const ack = await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'm-1', body: ' hello ' });
+    expect(ack.ok).toBe(true);
+    if (!ack.ok) return;
+    expect(ack.message).toMatchObject({ roomId: room, seq: 1, body: 'hello', clientId: 'm-1' });
+    expect(await got).toEqual(ack.message);
+    const row = await t.server.knex('messages').where({ id: ack.message.id }).first();
+    expect(row.body).toBe('hello');
+    // Same clientId again, over REST this time: one message.
+    const again = await t.api.post(`/api/rooms/${room}/messages`).set(a.auth).send({ clientId: 'm-1', body: 'hello' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(ack.message.id);
+    const denied = await cs.socket.emitWithAck('message:send', { roomId: room, clientId: 'x-1', body: 'let me in' });
+    expect(denied).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const read = await cs.socket.emitWithAck('room:read', { roomId: room, seq: 1 });
+    expect(read).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const edit = await cs.socket.emitWithAck('message:edit', { messageId: ack.message.id, body: 'mine now' });
+    expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const del = await cs.socket.emitWithAck('message:delete', { messageId: ack.message.id });
+    expect(del).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(strangerGot).toEqual([]);
+  });
+
+  it('validates every payload and answers, never crashes', async () => {
+    const a = await t.register();
+    const room = await privateRoom(a);
+    const { socket } = await ready(a);
+    const bad: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { roomId: room },
+      { roomId: -1, clientId: 'c', body: 'x' },
+      { roomId: room, clientId: 'c', body: '' },
+      { roomId: room, clientId: 'c', body: 'x'.repeat(4001) },
+      { roomId: room, clientId: 'c', body: 'x', extra: 1 },
+      { roomId: room, clientId: 'c', body: '\ud800' },
+      { roomId: '1', clientId: 'c', body: 'x' },
+      { roomId: room, clientId: 'c'.repeat(65), body: 'x' },
+    ];
+    for (const payload of bad) {
+      const res = await socket.emitWithAck('message:send', payload as never);
+      expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    const unknown = await (socket as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> }).emitWithAck('no:such', {});
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const good = await socket.emitWithAck('message:send', { roomId: room, clientId: 'ok-1', body: 'still fine' });
+    expect(good.ok).toBe(true);
+    expect(await t.server.knex('messages').where({ room_id: room }).count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('20 clients sending concurrently get seq exactly 1..N with no duplicates', async () => {
+    const owner = await t.register();
+    const users = await Promise.all(Array.from({ length: 19 }, () => t.register()));
+    const room = await privateRoom(owner, users);
+    const clients = await Promise.all([owner, ...users].map((u) => ready(u)));
+    const observer = collect(clients[0]!.socket, 'message:new');
+    const perClient = 10;
+    const acks = await Promise.all(
+      clients.flatMap((c, i) =>
+        Array.from({ length: perClient }, (_, j) =>
+          c.socket.emitWithAck('message:send', { roomId: room, clientId: `c${i}-${j}`, body: `m ${i} ${j}` }),
+        ),
+      ),
+    );
+    expect(acks.every((a) => a.ok)).toBe(true);
+    const seqs = acks.map((a) => (a.ok ? a.message.seq : -1)).sort((x, y) => x - y);
+    const n = clients.length * perClient;
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    await waitFor(() => observer.length === n, 10_000, 'all broadcasts');
+    expect(observer.map((m) => m.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  });
+
+  it('edit and recall reach members as message:updated', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = await privateRoom(a, [b]);
+    const ca = await ready(a);
+    const cb = await ready(b);
+    const sent = await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'e-1', body: 'draft' });
+    if (!sent.ok) throw new Error('send failed');
+    const updated = once(cb.socket, 'message:updated');
+    const edited = await ca.socket.emitWithAck('message:edit', { messageId: sent.message.id, body: 'final' });
+    expect(edited).toMatchObject({ ok: true, message: { body: 'final' } });
+    expect((await updated).editedAt).not.toBeNull();
+    const notMine = await cb.socket.emitWithAck('message:edit', { messageId: sent.message.id, body: 'hijack' });
+    expect(notMine).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const recalled = once(cb.socket, 'message:updated');
+    await ca.socket.emitWithAck('message:delete', { messageId: sent.message.id });
+    expect(await recalled).toMatchObject({ id: sent.message.id, seq: 1, body: '' });
+  });
+
+  it('room:read is monotonic and reaches the user’s other sockets', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = await privateRoom(a, [b]);
+    for (let i = 0; i < 3; i++)
+      await t.api
+        .post(`/api/rooms/${room}/messages`)
+        .set(a.auth)
+        .send({ clientId: `rr${i}`, body: `m${i}` });
+    const b1 = await ready(b);
+    const b2 = await ready(b);
+    const synced = once(b2.socket, 'room:read');
+    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 2 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 1 });
+    expect(await synced).toEqual({ roomId: room, userId: b.id, lastReadSeq: 2 });
+    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 1 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 1 });
+  });
+
+  it('typing goes to other members, not back to the sender', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = await privateRoom(a, [b]);
+    const ca = await ready(a);
+    const cb = await ready(b);
+    const echoed = collect(ca.socket, 'typing');
+    const seen = once(cb.socket, 'typing');
+    ca.socket.emit('typing', { roomId: room, typing: true });
+    expect(await seen).toEqual({ roomId: room, userId: a.id, typing: true });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(echoed).toEqual([]);
+  });
+});
+
+describe('membership follows sockets', () => {
+  it('an added member receives without reconnecting; a removed one stops at once', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    const room = await privateRoom(a);
+    const ca = await ready(a);
+    const cb = await ready(b);
+    const created = once(cb.socket, 'room:created');
+    expect((await t.api.post(`/api/rooms/${room}/members`).set(a.auth).send({ userId: b.id })).status).toBe(201);
+    expect((await created).id).toBe(room);
+    const got = once(cb.socket, 'message:new');
+    await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'mf-1', body: 'welcome' });
+    expect((await got).body).toBe('welcome');
+    const left = once(cb.socket, 'room:member-left');
+    expect((await t.api.delete(`/api/rooms/${room}/members/${b.id}`).set(a.auth)).status).toBe(204);
+    expect(await left).toEqual({ roomId: room, userId: b.id });
+    const after = collect(cb.socket, 'message:new');
+    await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'mf-2', body: 'bye' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(after).toEqual([]);
+  });
+
+  it('presence: online on first socket, offline with lastSeenAt after the last', async () => {
+    const [a, b] = [await t.register(), await t.register()];
+    await privateRoom(a, [b]);
+    const ca = await ready(a);
+    const online = onceWhere(ca.socket, 'presence', (p) => p.userId === b.id);
+    const cb = await ready(b);
+    expect(await online).toMatchObject({ userId: b.id, online: true });
+    const users = await t.api.get(`/api/users/${b.id}`).set(a.auth);
+    expect(users.body.online).toBe(true);
+    const offline = onceWhere(ca.socket, 'presence', (p) => p.userId === b.id && !p.online);
+    cb.socket.close();
+    const p = await offline;
+    expect(p).toMatchObject({ userId: b.id, online: false });
+    expect(p.lastSeenAt).not.toBeNull();
+  });
+});
+
+describe('profile changes', () => {
+  it('user:updated reaches the members of the user’s rooms and the user’s own sockets, not strangers', async () => {
+    const [a, b, stranger] = [await t.register(), await t.register(), await t.register()];
+    await privateRoom(a, [b]);
+    const ca = await ready(a);
+    const cb = await ready(b);
+    const cs = await ready(stranger);
+    const strangerGot = collect(cs.socket, 'user:updated');
+    const seenByA = onceWhere(ca.socket, 'user:updated', (u) => u.id === b.id);
+    const seenByB = onceWhere(cb.socket, 'user:updated', (u) => u.id === b.id);
+    expect((await t.api.patch('/api/users/me').set(b.auth).send({ displayName: 'Bee' })).status).toBe(200);
+    expect(await seenByA).toMatchObject({ id: b.id, displayName: 'Bee' });
+    expect(await seenByB).toMatchObject({ id: b.id, displayName: 'Bee' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(strangerGot).toEqual([]);
+  });
+});
+
+describe('revocation', () => {
+  it('logout ends exactly that session’s sockets; password change ends the others', async () => {
+    const u = await t.register();
+    const second = (await t.api.post('/api/auth/login').send({ login: u.username, password: u.password })).body;
+    const s1 = await ready(u);
+    const s2 = (await connectReady(t.url, second.accessToken)).socket;
+    sockets.push(s2);
+    const revoked = once(s2, 'session:revoked');
+    const s1Events = collect(s1.socket, 'session:revoked');
+    expect(
+      (
+        await t.api
+          .post('/api/auth/logout')
+          .set({ Authorization: `Bearer ${second.accessToken}` })
+          .send({ refreshToken: second.refreshToken })
+      ).status,
+    ).toBe(204);
+    expect(await revoked).toMatchObject({ reason: 'logged out' });
+    await waitFor(() => s2.disconnected, 5000, 'disconnect');
+    expect(s1Events).toEqual([]);
+    expect(s1.socket.connected).toBe(true);
+    const err = await connectError(t.url, second.accessToken);
+    expect(err.message).toBe('UNAUTHENTICATED');
+  });
+
+  it('a disabled account is cut off everywhere', async () => {
+    const u = await t.register();
+    const c = await ready(u);
+    const revoked = once(c.socket, 'session:revoked');
+    await t.server.services.auth.setAccountStatus(u.id, 'disabled');
+    expect(await revoked).toMatchObject({ reason: 'account disabled' });
+    await waitFor(() => c.socket.disconnected, 5000, 'disconnect');
+  });
+});
+
+describe('desktop app origin', () => {
+  it('answers CORS for long-polling from app://messenger, and not for a stranger', async () => {
+    const ok = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'app://messenger' } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('app://messenger');
+    const evil = await fetch(`${t.url}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
+  });
+});

@@ -1,0 +1,200 @@
+// The composition root: builds every dependency from the config and wires them. Tests use it exactly like main.ts.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import { Redis } from 'ioredis';
+import type { Request } from 'express';
+import { AuthService } from './auth/auth.service.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { PasswordHasher } from './auth/passwords.js';
+import { SessionsRepository } from './auth/sessions.repository.js';
+import { TokenService } from './auth/tokens.js';
+import type { Config } from './config.js';
+import { createKnex, ensureMysqlDatabase } from './db/knex.js';
+import { migrateLatest } from './db/migrate.js';
+import { DomainEventBus } from './events.js';
+import { createApp } from './http/app.js';
+import { createLimiter, SendLimiter } from './limits.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { MessageViews } from './messages/message-views.js';
+import { MessagesRepository } from './messages/messages.repository.js';
+import { messagesRoutes } from './messages/messages.routes.js';
+import { MessagesService } from './messages/messages.service.js';
+import { LocalPresence, type Presence } from './presence/presence.js';
+import { RedisPresence } from './presence/redis-presence.js';
+import { createRealtime, type IoServer } from './realtime/gateway.js';
+import { RoomsRepository } from './rooms/rooms.repository.js';
+import { roomsRoutes } from './rooms/rooms.routes.js';
+import { RoomsService } from './rooms/rooms.service.js';
+import { UsersRepository } from './users/users.repository.js';
+import { usersRoutes } from './users/users.routes.js';
+import { UsersService } from './users/users.service.js';
+
+export interface Services {
+  auth: AuthService;
+  users: UsersService;
+  rooms: RoomsService;
+  messages: MessagesService;
+}
+
+export interface ServerHandle {
+  config: Config;
+  knex: Knex;
+  logger: Logger;
+  http: HttpServer;
+  io: IoServer;
+  events: DomainEventBus;
+  presence: Presence;
+  services: Services;
+  metrics: Metrics;
+  redis: Redis | undefined;
+  /** Listens on config.port (0 = a free port) and resolves with the URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions {
+  logger?: Logger;
+  /** Creates the MySQL database when missing (tests, first start). Default true. */
+  createDatabase?: boolean;
+}
+
+function bearer(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m ? m[1] : '';
+}
+
+export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<ServerHandle> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  if (config.databaseUrl && options.createDatabase !== false) await ensureMysqlDatabase(config.databaseUrl);
+  const knex = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  const applied = await migrateLatest(knex);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
+    : undefined;
+  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+
+  const events = new DomainEventBus();
+  const metrics = createMetrics({ knex, events, token: config.metricsToken });
+  const presence: Presence = redis ? new RedisPresence(redis, config.redisPrefix) : new LocalPresence();
+  const usersRepo = new UsersRepository(knex);
+  const sessionsRepo = new SessionsRepository(knex);
+  const roomsRepo = new RoomsRepository(knex);
+  const messagesRepo = new MessagesRepository(knex);
+  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
+  const passwords = new PasswordHasher(config.bcryptRounds);
+
+  const users = new UsersService(usersRepo, presence, events);
+  const messageViews = new MessageViews(usersRepo, users);
+  events.on('user:updated', (u) => messageViews.forget(u.id));
+  const auth = new AuthService({
+    knex,
+    users: usersRepo,
+    sessions: sessionsRepo,
+    tokens,
+    passwords,
+    presence,
+    events,
+    refreshTtlSeconds: config.refreshTokenTtl,
+    limits: {
+      loginPerAccount: createLimiter(
+        { keyPrefix: `${config.redisPrefix}:login-account`, points: config.loginRateLimit, durationSeconds: 15 * 60 },
+        redis,
+      ),
+      loginPerAddress: createLimiter(
+        { keyPrefix: `${config.redisPrefix}:login-address`, points: config.loginRateLimit * 10, durationSeconds: 15 * 60 },
+        redis,
+      ),
+      register: createLimiter(
+        { keyPrefix: `${config.redisPrefix}:register`, points: config.registerRateLimit, durationSeconds: 60 * 60 },
+        redis,
+      ),
+    },
+  });
+  const rooms = new RoomsService({
+    knex,
+    rooms: roomsRepo,
+    users: usersRepo,
+    usersService: users,
+    messages: messagesRepo,
+    messageViews,
+    events,
+  });
+  const messages = new MessagesService({
+    knex,
+    messages: messagesRepo,
+    views: messageViews,
+    rooms,
+    events,
+    sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
+  });
+  const services: Services = { auth, users, rooms, messages };
+
+  const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages)];
+  const app = createApp({
+    config,
+    knex,
+    logger,
+    routes,
+    authenticate: (req) => auth.authenticate(bearer(req)),
+    startedAt: Date.now(),
+    before: metrics.middleware,
+  });
+  const http = createHttpServer(app);
+  const realtime = createRealtime(http, {
+    config,
+    logger,
+    auth,
+    rooms,
+    messages,
+    usersRepo,
+    presence,
+    events,
+    redis,
+    onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
+    onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
+  });
+
+  let closed = false;
+  return {
+    config,
+    knex,
+    logger,
+    http,
+    io: realtime.io,
+    events,
+    presence,
+    services,
+    redis,
+    metrics,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          const { port } = http.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Stop accepting; let in-flight sends commit and ack; disconnect sockets (clients reconnect elsewhere or
+      // after the restart and catch up); let in-flight HTTP requests finish; then close the stores.
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await realtime.drain(5000);
+      await new Promise<void>((resolve) => void realtime.io.close(() => resolve()));
+      const force = setTimeout(() => http.closeAllConnections(), 3000);
+      await httpClosed;
+      clearTimeout(force);
+      await presence.close();
+      await knex.destroy();
+      if (redis) await redis.quit().catch(() => undefined);
+    },
+  };
+}

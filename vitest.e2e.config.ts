@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser end-to-end tests: Debian's Chromium driven by playwright-core against the real server (npm run test:e2e
+// builds the web client first; the server serves it from renderer/dist).
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
