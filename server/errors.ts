@@ -95,6 +95,14 @@ export function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+const TRANSIENT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+
+/** A lock conflict the database resolved by aborting this transaction: running it again is the documented remedy. */
+export function isTransientConflict(err: unknown): boolean {
+  const code = driverError(err).code;
+  return code !== undefined && TRANSIENT_CODES.has(code);
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err) return false;
   const e = driverError(err);
@@ -121,7 +129,7 @@ export function toAppError(err: unknown): AppError {
   if (e?.code === 'ER_NO_REFERENCED_ROW_2' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
     return new AppError('CONFLICT', 'a referenced record does not exist');
   }
-  if (e?.code === 'ER_LOCK_DEADLOCK' || e?.code === 'ER_LOCK_WAIT_TIMEOUT') {
+  if (isTransientConflict(err)) {
     return new AppError('SERVICE_UNAVAILABLE', 'the server is busy; try again shortly');
   }
   return new AppError('INTERNAL', 'internal error');

@@ -11,6 +11,7 @@ import { toUserSelf, type UsersRepository, type UserRow } from '../users/users.r
 import type { PasswordHasher } from './passwords.js';
 import type { SessionsRepository, SessionRow } from './sessions.repository.js';
 import { hashRefreshToken, newRefreshToken, type AccessClaims, type TokenService } from './tokens.js';
+import { transact } from '../db/transaction.js';
 
 export interface AuthDeps {
   knex: Knex;
@@ -79,7 +80,7 @@ export class AuthService {
     const passwordHash = await this.d.passwords.hash(input.password);
     const refreshToken = newRefreshToken();
     try {
-      const { user, session } = await this.d.knex.transaction(async (trx) => {
+      const { user, session } = await transact(this.d.knex, async (trx) => {
         const user = await this.d.users.create(
           { username: input.username, email: input.email, passwordHash, displayName: input.displayName ?? input.username },
           trx,
@@ -138,7 +139,7 @@ export class AuthService {
     if (!refreshToken) throw new AppError('UNAUTHENTICATED', 'a refresh token is required');
     const tokenHash = hashRefreshToken(refreshToken);
     const nextToken = newRefreshToken();
-    const outcome = await this.d.knex.transaction(async (trx) => {
+    const outcome = await transact(this.d.knex, async (trx) => {
       const row = await this.d.sessions.findByTokenHash(tokenHash, trx);
       if (!row) return { kind: 'unknown' as const };
       if (row.revoked_at) return { kind: 'revoked' as const };
@@ -225,7 +226,7 @@ export class AuthService {
       });
     }
     const hash = await this.d.passwords.hash(newPassword);
-    const revoked = await this.d.knex.transaction(async (trx) => {
+    const revoked = await transact(this.d.knex, async (trx) => {
       await this.d.users.setPasswordHash(user.id, hash, trx);
       return this.d.sessions.revokeAllForUser(user.id, principal.sessionId, trx);
     });
@@ -234,7 +235,7 @@ export class AuthService {
 
   /** Administrator action: a disabled account cannot log in or refresh, and its sessions end now. */
   async setAccountStatus(userId: number, status: 'active' | 'disabled'): Promise<void> {
-    const changed = await this.d.knex.transaction(async (trx) => {
+    const changed = await transact(this.d.knex, async (trx) => {
       const n = await this.d.users.setStatus(userId, status, trx);
       if (n && status === 'disabled') await this.d.sessions.revokeAllForUser(userId, undefined, trx);
       return n;

@@ -5,6 +5,7 @@
 // written, inside the transaction that writes them.
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../errors.js';
+import { retryOnConflict } from '../db/transaction.js';
 import type { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
 import type { RoomOrder } from './room-order.js';
 
@@ -17,21 +18,6 @@ interface Pending {
 }
 
 const MAX_BATCH = 100;
-const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
-
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const code =
-        (err as { code?: string; nativeError?: { code?: string } }).code ?? (err as { nativeError?: { code?: string } }).nativeError?.code;
-      if (!code || !RETRYABLE.has(code) || attempt >= 4) throw err;
-      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
-    }
-  }
-}
-
 const key = (m: NewMessage) => `${m.senderId}\u0000${m.clientId}`;
 
 export class RoomWriter {
@@ -77,7 +63,7 @@ export class RoomWriter {
   /** Four statements: BEGIN, UPDATE rooms (seq, only for a member of the live room), INSERT, COMMIT. */
   private async single(input: NewMessage): Promise<WriteOutcome> {
     try {
-      return await withRetry(() =>
+      return await retryOnConflict(() =>
         this.reserving(input.roomId, async (trx, allocate) => {
           const seq = await this.repo.reserveSeqs(input.roomId, 1, trx, input.senderId);
           if (seq === undefined) return { kind: 'not-member' };
@@ -96,7 +82,7 @@ export class RoomWriter {
   private async group(roomId: number, batch: Pending[]): Promise<void> {
     let outcomes: WriteOutcome[];
     try {
-      outcomes = await withRetry(() =>
+      outcomes = await retryOnConflict(() =>
         this.reserving(roomId, async (trx, allocate) => {
           const inputs = batch.map((p) => p.input);
           const senders = [...new Set(inputs.map((m) => m.senderId))];

@@ -9,6 +9,7 @@ import type { MessagesRepository } from '../messages/messages.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import type { UsersService } from '../users/users.service.js';
 import type { MemberRow, MembershipRow, Role, RoomRow, RoomsRepository } from './rooms.repository.js';
+import { transact } from '../db/transaction.js';
 
 export interface RoomsDeps {
   knex: Knex;
@@ -137,7 +138,7 @@ export class RoomsService {
         details: missing.slice(0, 20).map((id) => ({ path: 'memberIds', message: `no such user ${id}` })),
       });
     }
-    const room = await this.d.knex.transaction(async (trx) => {
+    const room = await transact(this.d.knex, async (trx) => {
       const room = await this.d.rooms.insertRoom(
         {
           kind: 'group',
@@ -174,7 +175,7 @@ export class RoomsService {
     if (existing) return { room: await this.myRoom(userId, existing.id), created: false };
     let roomId: number;
     try {
-      roomId = await this.d.knex.transaction(async (trx) => {
+      roomId = await transact(this.d.knex, async (trx) => {
         const room = await this.d.rooms.insertRoom(
           { kind: 'direct', name: '', description: '', visibility: 'private', createdBy: userId, directKey: key },
           trx,
@@ -226,7 +227,7 @@ export class RoomsService {
   async remove(userId: number, roomId: number): Promise<void> {
     const { room } = await this.requireRole(roomId, userId, ['owner'], 'delete it');
     this.requireGroup(room, 'be deleted');
-    const former = await this.d.knex.transaction((trx) => this.d.rooms.softDelete(roomId, trx));
+    const former = await transact(this.d.knex, (trx) => this.d.rooms.softDelete(roomId, trx));
     this.d.events.emit('room:deleted', roomId, former);
   }
 
@@ -285,7 +286,7 @@ export class RoomsService {
     if (targetId === userId) throw forbidden('the owner cannot change their own role; make another member owner instead');
     const target = await this.d.rooms.findMember(roomId, targetId);
     if (!target) throw notFound('member');
-    await this.d.knex.transaction(async (trx) => {
+    await transact(this.d.knex, async (trx) => {
       await this.d.rooms.setRole(roomId, targetId, role, trx);
       // Handing over ownership: the old owner stays on as an admin.
       if (role === 'owner') await this.d.rooms.setRole(roomId, userId, 'admin', trx);
@@ -310,7 +311,7 @@ export class RoomsService {
   async leave(userId: number, roomId: number): Promise<void> {
     const { room, member } = await this.requireMember(roomId, userId);
     if (room.kind === 'direct') throw forbidden('a direct room cannot be left');
-    const outcome = await this.d.knex.transaction(async (trx) => {
+    const outcome = await transact(this.d.knex, async (trx) => {
       await this.d.rooms.removeMember(roomId, userId, trx);
       if (member.role !== 'owner') return { deleted: false, heir: undefined };
       const heir = await this.d.rooms.successor(roomId, trx);
