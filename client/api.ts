@@ -147,6 +147,10 @@ export class ApiClient {
   user(id: number) {
     return this.request<UserPublic>('GET', `/users/${id}`);
   }
+  /** Current profiles of up to 100 users (ids that match nobody are left out). */
+  usersByIds(ids: readonly number[]) {
+    return this.request<UserPublic[]>('GET', '/users', { query: { ids: ids.join(',') } });
+  }
 
   // ---- rooms ----
   rooms() {

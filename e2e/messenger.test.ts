@@ -176,6 +176,23 @@ describe('two people chat in a private room', () => {
     await alice.page.getByRole('button', { name: 'Members', exact: true }).click();
   });
 
+  it('a rename Alice missed while offline shows on his older messages once she reconnects', async () => {
+    // Alice's message is the newest, so the room list she fetches on reconnect does not carry Bob's new name.
+    await send(alice.page, 'Talk soon.');
+    await alice.page.locator('.msg:not(.pending) .msg-body', { hasText: 'Talk soon.' }).waitFor();
+    await alice.page.context().setOffline(true);
+    await alice.page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await bob.page.getByRole('button', { name: 'Me and settings' }).click();
+    await bob.page.getByLabel('Display name').fill('Robert Baker');
+    await bob.page.getByRole('button', { name: 'Save', exact: true }).click();
+    await bob.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await bob.page.keyboard.press('Escape');
+    await alice.page.context().setOffline(false);
+    const bobsMessage = alice.page.locator('.msg', { hasText: 'Thanks Alice, see you Monday.' });
+    await bobsMessage.locator('.msg-sender', { hasText: 'Robert Baker' }).waitFor({ timeout: 30_000 });
+    expect(await alice.page.getByText('Bobby Builder', { exact: true }).count()).toBe(0);
+  });
+
   it('a third person cannot find the private room', async () => {
     const carol = await newPerson(browser, server.url);
     await registerViaUi(carol.page, `carol_${suffix}`, 'Carol Chen');
@@ -186,6 +203,19 @@ describe('two people chat in a private room', () => {
     const status = await carol.page.evaluate(async () => (await fetch('/api/rooms/1')).status);
     expect(status).toBe(401); // and with her token the API says 404 (covered by the server tests)
     await carol.context.close();
+  });
+
+  it('themes follow the system, and an explicit choice overrides it', async () => {
+    const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background(alice.page)).toBe('rgb(255, 255, 255)'); // light system
+    expect(await background(bob.page)).toBe('rgb(23, 25, 29)'); // dark system
+    await alice.page.getByRole('button', { name: 'Me and settings' }).click();
+    await alice.page.getByLabel('Theme').selectOption('dark');
+    await expect.poll(() => background(alice.page)).toBe('rgb(23, 25, 29)');
+    await alice.page.getByLabel('Theme').selectOption('light');
+    await expect.poll(() => background(alice.page)).toBe('rgb(255, 255, 255)');
+    await alice.page.getByLabel('Theme').selectOption('system');
+    await alice.page.keyboard.press('Escape');
   });
 
   it('the Me dialog shows profile, sessions and preferences', async () => {

@@ -161,11 +161,23 @@ export const EditMessageBody = z.strictObject({ body: MessageBody });
 export const IdParams = z.strictObject({ id: IdParam });
 export const MemberParams = z.strictObject({ id: IdParam, userId: IdParam });
 
-export const UsersQuery = z.strictObject({
-  q: SearchText.optional(),
-  online: z.enum(['true', 'false']).optional(),
-  limit: LimitParam.optional(),
-});
+/** `ids=3,17,42`: up to 100 user ids, to refresh profiles a client already shows. */
+const IdList = z
+  .string()
+  .regex(/^[1-9][0-9]{0,15}(,[1-9][0-9]{0,15})*$/, 'must be a comma-separated list of user ids')
+  .transform((s) => [...new Set(s.split(',').map(Number))])
+  .refine((ids) => ids.length <= LIMITS.pageMax, `at most ${LIMITS.pageMax} ids`)
+  .refine((ids) => ids.every((id) => Number.isSafeInteger(id)), 'must be a comma-separated list of user ids');
+export const UsersQuery = z
+  .strictObject({
+    q: SearchText.optional(),
+    online: z.enum(['true', 'false']).optional(),
+    limit: LimitParam.optional(),
+    ids: IdList.optional(),
+  })
+  .refine((q) => q.ids === undefined || (q.q === undefined && q.online === undefined && q.limit === undefined), {
+    message: 'ids cannot be combined with q, online or limit',
+  });
 export const PublicRoomsQuery = z.strictObject({ q: SearchText.optional(), limit: LimitParam.optional() });
 export const HistoryQuery = z
   .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), limit: LimitParam.optional() })

@@ -82,6 +82,7 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'too-short'],
     ['REDIS_URL', 'localhost:6379'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
     ['NODE_ENV', 'staging'],
     ['LOGIN_RATE_LIMIT', '0'],
     ['REGISTER_RATE_LIMIT', 'many'],
@@ -94,6 +95,13 @@ describe('loadConfig', () => {
     expect(message).toContain(name);
     expect(message).not.toContain('\n');
     expect(message).not.toMatch(/ZodError|\{|\[/);
+  });
+
+  it('logs JSON unless pretty is asked for (or a developer runs it at a terminal)', () => {
+    expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).logFormat).toBe('json');
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ ...base, LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
 
   it('production needs JWT_SECRET', () => {

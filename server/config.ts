@@ -73,6 +73,7 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'REDIS_PREFIX may contain only letters, digits and _ . : -')
     .default('messenger'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOGIN_RATE_LIMIT: int('LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
   REGISTER_RATE_LIMIT: int('REGISTER_RATE_LIMIT', 20, 1, 1_000_000),
   SEND_RATE_BURST: int('SEND_RATE_BURST', 30, 1, 1_000_000),
@@ -105,6 +106,7 @@ export interface Config {
   /** Namespaces every Redis key and stream, so several deployments (or test servers) can share one Redis. */
   redisPrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logFormat: 'json' | 'pretty';
   loginRateLimit: number;
   registerRateLimit: number;
   sendRateBurst: number;
@@ -185,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
+    // Readable lines for a developer at a terminal; JSON for everything that collects logs.
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' && process.stdout.isTTY === true ? 'pretty' : 'json'),
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     registerRateLimit: e.REGISTER_RATE_LIMIT,
     sendRateBurst: e.SEND_RATE_BURST,

@@ -68,7 +68,7 @@ function bearer(req: Request): string | undefined {
 }
 
 export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<ServerHandle> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   if (config.databaseUrl && options.createDatabase !== false) await ensureMysqlDatabase(config.databaseUrl);
   const knex = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
   const applied = await migrateLatest(knex);

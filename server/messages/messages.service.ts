@@ -52,7 +52,19 @@ export class MessagesService {
         });
       }
     }
-    await this.d.sendLimiter.consume(userId);
+    try {
+      await this.d.sendLimiter.consume(userId);
+    } catch (err) {
+      // An outbox retry of a message already stored is not a new send: it gets its message even when the budget
+      // is spent, so a client catching up after a reconnect is not told to back off for work already done.
+      const stored =
+        err instanceof AppError && err.code === 'RATE_LIMITED'
+          ? await this.d.messages.findBySenderClient(userId, input.clientId)
+          : undefined;
+      if (!stored) throw err;
+      await this.d.rooms.requireMember(roomId, userId);
+      return this.duplicate(stored, roomId);
+    }
     const outcome = await this.writer.write({
       roomId,
       senderId: userId,

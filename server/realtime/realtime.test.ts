@@ -208,6 +208,50 @@ describe('messages', () => {
   });
 });
 
+describe('send rate limit', () => {
+  it('a flood is refused with RATE_LIMITED (socket ack and REST 429), shared across both, per user', async () => {
+    const limited = await startTestServer({ SEND_RATE_BURST: '5', SEND_RATE_PER_SECOND: '1' });
+    try {
+      const [a, b] = [await limited.register(), await limited.register()];
+      const room = (
+        await limited.api
+          .post('/api/rooms')
+          .set(a.auth)
+          .send({ name: 'r', visibility: 'public', memberIds: [b.id] })
+      ).body.id as number;
+      const ca = await connectReady(limited.url, a.accessToken);
+      sockets.push(ca.socket);
+      const acks = [];
+      for (let i = 0; i < 8; i++)
+        acks.push(await ca.socket.emitWithAck('message:send', { roomId: room, clientId: `f-${i}`, body: `${i}` }));
+      const okCount = acks.filter((r) => r.ok).length;
+      expect(okCount).toBeGreaterThanOrEqual(5);
+      expect(okCount).toBeLessThan(8);
+      const refused = acks.find((r) => !r.ok);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      if (refused && !refused.ok) expect(refused.error.retryAfter).toBeGreaterThanOrEqual(1);
+      // REST spends the same budget.
+      const rest = await limited.api.post(`/api/rooms/${room}/messages`).set(a.auth).send({ clientId: 'rest-1', body: 'and here?' });
+      expect(rest.status).toBe(429);
+      expect(Number(rest.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(rest.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+      // Only what was acked is stored.
+      const stored = await limited.server.knex('messages').where({ room_id: room }).count({ n: '*' });
+      expect(Number(stored[0]!['n'])).toBe(okCount);
+      // A retry of a message already stored (an outbox after a reconnect) still gets its message, not a refusal.
+      const first = acks[0]!;
+      if (!first.ok) throw new Error('first send refused');
+      const retry = await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'f-0', body: '0' });
+      expect(retry).toMatchObject({ ok: true, message: { id: first.message.id, seq: first.message.seq } });
+      // Another user is not affected.
+      const other = await limited.api.post(`/api/rooms/${room}/messages`).set(b.auth).send({ clientId: 'b-1', body: 'me too' });
+      expect(other.status).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('membership follows sockets', () => {
   it('an added member receives without reconnecting; a removed one stops at once', async () => {
     const [a, b] = [await t.register(), await t.register()];

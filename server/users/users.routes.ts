@@ -31,11 +31,13 @@ export function usersRoutes(users: UsersService): RouteSpec[] {
       path: '/users',
       tag,
       auth: true,
-      summary: 'Search users by username or display name prefix',
+      summary: 'Search active users by username or display name prefix, or fetch users by id (ids=1,2,3)',
       query: UsersQuery,
       responses: [{ status: 200, description: 'Users', schema: z.array(UserPublicSchema) }],
       handler: async ({ query }) => ({
-        body: await users.search(query.q ?? '', query.limit ?? LIMITS.pageDefault, query.online === 'true'),
+        body: query.ids
+          ? await users.byIds(query.ids)
+          : await users.search(query.q ?? '', query.limit ?? LIMITS.pageDefault, query.online === 'true'),
       }),
     }),
     defineRoute({

@@ -38,6 +38,15 @@ export class UsersService {
     return (await this.publicMany([row]))[0]!;
   }
 
+  /**
+   * Current profiles of the given users, ordered by id; ids that match no user are left out. Disabled users are
+   * included: their names still stand on the messages they wrote, so a client refreshing names must get them.
+   */
+  async byIds(ids: readonly number[]): Promise<UserPublic[]> {
+    const rows = await this.users.findByIds(ids);
+    return this.publicMany([...rows.values()].sort((a, b) => a.id - b.id));
+  }
+
   async search(q: string, limit: number, onlineOnly: boolean): Promise<UserPublic[]> {
     const onlyIds = onlineOnly ? await this.presence.allOnline(10_000) : undefined;
     return this.publicMany(await this.users.search(q, limit, onlyIds));

@@ -77,4 +77,32 @@ describe('users', () => {
     const res = await t.api.get(`/api/users?q=${prefix}`).set(a.auth);
     expect(res.body[0]).not.toHaveProperty('email');
   });
+
+  it('GET /users?ids= returns the current profiles of those users (disabled ones too), unknown ids left out', async () => {
+    const [a, b, c] = [await t.register(), await t.register(), await t.register()];
+    await t.api.patch('/api/users/me').set(b.auth).send({ displayName: 'Renamed Meanwhile' });
+    await t.server.services.auth.setAccountStatus(c.id, 'disabled');
+    const res = await t.api
+      .get('/api/users')
+      .query({ ids: `${c.id},${b.id},999999999,${b.id}` })
+      .set(a.auth);
+    expectStatus(res, 200);
+    const users = res.body as UserPublic[];
+    expect(users.map((u) => u.id)).toEqual([b.id, c.id]);
+    expect(users[0]).toMatchObject({ id: b.id, displayName: 'Renamed Meanwhile' });
+    expect(users[0]).not.toHaveProperty('email');
+    const many = Array.from({ length: 101 }, (_, i) => i + 1).join(',');
+    for (const ids of ['', 'a', '1,,2', '0', '-1', '1.5', many, '99999999999999999']) {
+      expectError(await t.api.get('/api/users').query({ ids }).set(a.auth), 400, 'VALIDATION_FAILED');
+    }
+    expectError(
+      await t.api
+        .get('/api/users')
+        .query({ ids: `${b.id}`, q: 'x' })
+        .set(a.auth),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(await t.api.get('/api/users').query({ ids: `${b.id}` }), 401, 'UNAUTHENTICATED');
+  });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../../../client/api.js';
 import type { RealtimeEvents } from '../../../client/realtime.js';
 import type { DesktopApi } from '../../../protocol/desktop.js';
-import type { Message, MyRoom } from '../../../protocol/types.js';
+import type { Message, MyRoom, UserPublic } from '../../../protocol/types.js';
 import { createAppStore } from '../store/index.js';
 import { selectRoomList, selectRoomName, selectUnreadTotal, selectUser } from '../store/selectors.js';
 import type { RealtimeLike } from './realtime-types.js';
@@ -59,11 +59,14 @@ function message(roomId: number, seq: number, sender = ann): Message {
   };
 }
 
+const profiles = new Map<number, UserPublic>();
+const usersByIds = vi.fn(async (ids: readonly number[]) => ids.flatMap((id) => (profiles.has(id) ? [profiles.get(id)!] : [])));
+
 function fakeRealtime(rooms: MyRoom[]) {
   const listeners = new Map<string, Set<(p: never) => void>>();
   const markRead = vi.fn(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 0 }));
   const rt = {
-    api: { rooms: async () => rooms, room: async (id: number) => room(id) } as unknown as ApiClient,
+    api: { rooms: async () => rooms, room: async (id: number) => room(id), usersByIds } as unknown as ApiClient,
     state: 'online',
     markRead,
     on: (event: string, fn: (p: never) => void) => {
@@ -99,7 +102,11 @@ async function setup(rooms: MyRoom[]) {
 }
 
 let dispose: (() => void) | undefined;
-afterEach(() => dispose?.());
+afterEach(() => {
+  dispose?.();
+  profiles.clear();
+  usersByIds.mockClear();
+});
 
 describe('wireRealtime', () => {
   it('counts unread for rooms not in view, notifies, and puts the unmuted total on the badge', async () => {
@@ -201,5 +208,35 @@ describe('wireRealtime', () => {
     // Ann renamed again while we were disconnected; her next message carries the new name.
     emit('message', message(1, 1, { ...ann, displayName: 'Anna' }));
     expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Anna');
+  });
+
+  it('after a reconnect, fetches the profiles of everyone on screen, so a rename missed offline reaches old messages', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    expect(usersByIds).not.toHaveBeenCalled(); // nobody seen yet: nothing to ask
+    emit('message', message(1, 1)); // Ann, as she was
+    const bob = { ...ann, id: 3, username: 'bob', displayName: 'Bob' };
+    store.getState().usersSeen([bob]);
+    // Offline; meanwhile Ann renames. The reconnect's ready triggers the refresh.
+    profiles.set(ann.id, { ...ann, displayName: 'Ann Lee' });
+    profiles.set(bob.id, bob);
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    await vi.waitFor(() => expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Ann Lee'));
+    expect(usersByIds).toHaveBeenCalledTimes(1);
+    expect([...usersByIds.mock.calls[0]![0]].sort()).toEqual([ann.id, bob.id]);
+  });
+
+  it('a profile fetch that started before a live user:updated does not undo it', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1));
+    let answer: (u: UserPublic[]) => void = () => undefined;
+    usersByIds.mockImplementationOnce(() => new Promise((r) => (answer = r)));
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    await vi.waitFor(() => expect(usersByIds).toHaveBeenCalled());
+    emit('user:updated', { ...ann, displayName: 'Newest' });
+    answer([{ ...ann, displayName: 'Older' }]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Newest');
   });
 });

@@ -24,6 +24,9 @@ export interface Wiring {
   dispose(): void;
 }
 
+/** Profiles asked for per request after a reconnect (the server's limit for GET /users?ids=). */
+const PROFILE_BATCH = 100;
+
 export function wireRealtime(deps: WiringDeps): Wiring {
   const { rt, store, desktop } = deps;
   const now = deps.now ?? Date.now;
@@ -60,6 +63,26 @@ export function wireRealtime(deps: WiringDeps): Wiring {
       markActiveRead();
     } catch {
       // Offline: the next ready retries.
+    }
+  };
+
+  // When a 'user:updated' last arrived per user: a profile fetch that started before it must not undo it.
+  const liveUpdateAt = new Map<number, number>();
+
+  /**
+   * After a reconnect: the current profiles of everyone the overlay holds (everyone on screen has passed through
+   * it), so a rename missed while offline shows on older messages and member lists too, not only on fresh data.
+   */
+  const refreshProfiles = async () => {
+    const ids = Object.keys(s().users.byId).map(Number);
+    for (let i = 0; i < ids.length; i += PROFILE_BATCH) {
+      const started = now();
+      try {
+        const fresh = await rt.api.usersByIds(ids.slice(i, i + PROFILE_BATCH));
+        s().usersSeen(fresh.filter((u) => (liveUpdateAt.get(u.id) ?? -Infinity) < started));
+      } catch {
+        return; // Offline again: the next ready retries.
+      }
     }
   };
 
@@ -105,6 +128,7 @@ export function wireRealtime(deps: WiringDeps): Wiring {
     rt.on('ready', (ready) => {
       s().setUser(ready.user);
       void refreshRooms();
+      void refreshProfiles();
     }),
     rt.on('message', onMessage),
     rt.on('message:updated', (m) => {
@@ -145,7 +169,10 @@ export function wireRealtime(deps: WiringDeps): Wiring {
     }),
     rt.on('presence', ({ userId, online }) => s().setOnline(userId, online)),
     // A name or avatar changed (mine too, from another device): the overlay every name and avatar is read through.
-    rt.on('user:updated', (user) => s().userUpdated(user)),
+    rt.on('user:updated', (user) => {
+      liveUpdateAt.set(user.id, now());
+      s().userUpdated(user);
+    }),
   );
 
   // The badge follows the unread total of unmuted rooms, sent only when it changes.

@@ -89,15 +89,21 @@ describe('users overlay', () => {
     expect(selectRoomName(undefined)(store.getState())).toBe('');
   });
 
-  it('fresh server data corrects entries the overlay holds and adds none', () => {
+  it('fresh server data adds users and corrects the entries that differ; a repeat changes nothing', () => {
     const store = signedInStore();
     store.getState().userUpdated({ ...bob, displayName: 'Robert' });
-    const held = store.getState().users;
     store.getState().usersSeen([{ ...bob, displayName: 'Robert' }, ann]);
-    expect(store.getState().users).toBe(held); // nothing new: same state
+    expect(store.getState().users.byId[ann.id]).toEqual(ann); // seen: now kept current too
+    const held = store.getState().users;
+    store.getState().usersSeen([
+      { ...bob, displayName: 'Robert' },
+      { ...ann, online: false },
+    ]);
+    expect(store.getState().users).toBe(held); // same profiles: same state
     store.getState().usersSeen([{ ...bob, displayName: 'Rob' }]); // renamed again while we were offline
     expect(store.getState().users.byId[bob.id]!.displayName).toBe('Rob');
-    expect(store.getState().users.byId[ann.id]).toBeUndefined();
+    // An old message still carries the name it was fetched with; the overlay says what it is now.
+    expect(selectUser(bob.id, bob)(store.getState()).displayName).toBe('Rob');
     store.getState().resetUsers();
     expect(store.getState().users.byId).toEqual({});
   });

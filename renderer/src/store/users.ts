@@ -1,5 +1,5 @@
-// Live profiles: the newest name and avatar of users whose profile changed while the app was running
-// ('user:updated'). Messages, room previews and member lists keep the user object they were fetched with; the UI
+// Live profiles: the newest name and avatar of every user the app has seen, kept current by 'user:updated' and by
+// fresh server data (after a reconnect, the profiles of everyone held here are fetched again). Messages, room previews and member lists keep the user object they were fetched with; the UI
 // reads a user through selectUser(id, thatObject), which prefers this overlay, so a rename shows everywhere at
 // once without rewriting every stored message. Presence (online, last seen) lives in the presence slice.
 import type { StateCreator } from 'zustand';
@@ -11,9 +11,9 @@ export interface UsersSlice {
   /** A profile changed ('user:updated', or my own save). My own also updates the signed-in user. */
   userUpdated(user: UserPublic): void;
   /**
-   * User objects fresh from the server (room list, new messages, member lists): they replace overlay entries
-   * that differ, so a change missed while offline does not leave an older name in the overlay. Users the
-   * overlay does not hold are not added: the objects themselves already say the same thing.
+   * User objects fresh from the server (room list, new messages, history, member lists, the profile refresh after a
+   * reconnect): they go into the overlay, replacing entries that differ, so a name that changed while we were
+   * offline shows everywhere, including on older messages that still carry the user object they were fetched with.
    */
   usersSeen(users: readonly UserPublic[]): void;
   resetUsers(): void;
@@ -52,7 +52,7 @@ export const createUsersSlice: StateCreator<AppState, [], [], UsersSlice> = (set
       let byId: Record<number, UserPublic> | undefined;
       for (const u of users) {
         const held = (byId ?? st.users.byId)[u.id];
-        if (!held || sameProfile(held, u)) continue;
+        if (held && sameProfile(held, u)) continue;
         byId ??= { ...st.users.byId };
         byId[u.id] = profileOf(u);
       }
