@@ -226,6 +226,38 @@ describe('two people chat in a private room', () => {
     await alice.page.keyboard.press('Escape');
   });
 
+  it('room settings: a bad name is refused in place, an admin renames the room for everyone, mute, the owner deletes it', async () => {
+    const RENAMED = `Launch ${suffix}`;
+    const { page } = alice; // an admin since the hand-over; Bob owns the room
+    await page.getByRole('button', { name: 'Room settings' }).click();
+    const panel = page.getByRole('complementary', { name: 'Room settings' });
+    await panel.getByLabel('Name').fill('   ');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.locator('.field-error').waitFor();
+    expect(await panel.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await panel.getByLabel('Name').fill(RENAMED);
+    await panel.getByLabel('Description').fill('Launch is on Monday');
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('heading', { name: RENAMED }).waitFor();
+    await roomRow(bob.page, RENAMED).waitFor(); // live on the other side
+    await bob.page.getByRole('heading', { name: RENAMED }).waitFor();
+    expect(await roomRow(bob.page, ROOM).count()).toBe(0);
+
+    await panel.getByLabel('Mute notifications').check();
+    await expect.poll(() => roomRow(page, RENAMED).getAttribute('aria-label')).toContain('Muted');
+    await shot(page, '20-room-settings');
+    expect(await panel.getByRole('button', { name: 'Delete room' }).count()).toBe(0); // only the owner may
+
+    await bob.page.getByRole('button', { name: 'Room settings' }).click();
+    const bobsPanel = bob.page.getByRole('complementary', { name: 'Room settings' });
+    await bobsPanel.getByRole('button', { name: 'Delete room' }).click();
+    await bobsPanel.getByRole('alertdialog').getByRole('button', { name: 'Delete room' }).click();
+    await expect.poll(() => roomRow(bob.page, RENAMED).count()).toBe(0);
+    await expect.poll(() => roomRow(page, RENAMED).count()).toBe(0); // gone for Alice too, while she was in it
+    expect(await page.getByRole('heading', { name: RENAMED }).count()).toBe(0);
+  });
+
   it('no errors in the console', () => {
     const relevant = (e: string[]) => e.filter((x) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED|net::ERR/i.test(x));
     expect(relevant(alice.errors)).toEqual([]);

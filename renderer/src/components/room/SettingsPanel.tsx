@@ -1,23 +1,20 @@
 // Room settings: name, description and visibility for owner/admin; mute for everyone; leave; delete for the owner.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { validate } from '../../lib/validation.js';
-import type { MyRoom, Visibility } from '../../../../protocol/types.js';
+import type { MyRoom } from '../../../../protocol/types.js';
 import { errorText } from '../../lib/errors.js';
 import { useController } from '../context.js';
+import { RoomFields, roomFieldErrors, type RoomFieldValues } from '../RoomFields.js';
 
 export function SettingsPanel({ room }: { room: MyRoom }) {
   const { t } = useTranslation();
   const controller = useController();
-  const [name, setName] = useState(room.name);
-  const [description, setDescription] = useState(room.description);
-  const [visibility, setVisibility] = useState<Visibility>(room.visibility);
+  const [fields, setFields] = useState<RoomFieldValues>({ name: room.name, description: room.description, visibility: room.visibility });
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [confirm, setConfirm] = useState<'leave' | 'delete' | null>(null);
   const canEdit = room.kind === 'group' && (room.role === 'owner' || room.role === 'admin');
-  const nameError = validate(t, 'roomName', name);
-  const descError = validate(t, 'description', description);
+  const errors = roomFieldErrors(t, fields);
 
   const run = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -33,7 +30,8 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    if (nameError || descError) return;
+    if (errors.name || errors.description) return;
+    const { name, description, visibility } = fields;
     const patch = {
       ...(name !== room.name ? { name } : {}),
       ...(description !== room.description ? { description } : {}),
@@ -48,24 +46,7 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
       <h3>{t('settings.title')}</h3>
       {canEdit && (
         <form onSubmit={(e) => void save(e)} className="stack" noValidate>
-          <div className="field">
-            <label htmlFor="rs-name">{t('create.name')}</label>
-            <input id="rs-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nameError ? true : undefined} />
-            {nameError && <div className="field-error">{nameError}</div>}
-          </div>
-          <div className="field">
-            <label htmlFor="rs-desc">{t('create.description')}</label>
-            <textarea id="rs-desc" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
-            {descError && <div className="field-error">{descError}</div>}
-          </div>
-          <fieldset className="field">
-            <legend>{t('create.visibility')}</legend>
-            {(['private', 'public'] as const).map((v) => (
-              <label key={v} className="radio">
-                <input type="radio" name="rs-vis" checked={visibility === v} onChange={() => setVisibility(v)} /> {t(`create.${v}`)}
-              </label>
-            ))}
-          </fieldset>
+          <RoomFields idPrefix="rs" value={fields} onChange={setFields} errors={errors} showNameError descriptionRows={3} />
           <button type="submit" className="primary">
             {t('common.save')}
           </button>
