@@ -9,7 +9,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { ApiClient } from '../client/api.js';
 import { mysqlConnection } from '../server/db/knex.js';
-import { freePort, waitHealthy } from '../server/test/process.js';
+import { freePort, waitForHealth } from '../server/test/processes.js';
 import type { AuthResult } from '../protocol/types.js';
 import type { LoadCommand, LoadResults } from './realtime-load.js';
 
@@ -275,12 +275,8 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number, nodeArg
   const p = port ?? (await freePort());
   const proc = spawnNode('bench/realtime-server.ts', { ...env, PORT: String(p) }, ['--expose-gc', ...nodeArgs]);
   const url = `http://127.0.0.1:${p}`;
-  const exited = new Promise<never>((_, reject) =>
-    proc.child.once('exit', (code) => reject(new Error(`server exited (${code})\n${proc.output()}`))),
-  );
-  exited.catch(() => undefined);
   try {
-    await Promise.race([waitHealthy(url, 60_000), exited]);
+    await waitForHealth(`${url}/api/health`, proc, 60_000);
   } catch (err) {
     await proc.kill();
     throw err;

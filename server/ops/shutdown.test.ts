@@ -6,7 +6,7 @@ import { ApiClient } from '../../client/api.js';
 import type { AuthResult } from '../../protocol/types.js';
 import { mysqlConnection } from '../db/knex.js';
 import { testEnv, uniqueName } from '../test/harness.js';
-import { spawnServer, type ServerProcess } from '../test/process.js';
+import { spawnServer, type ServerProcess } from '../test/processes.js';
 import { connectReady, type ClientSocket } from '../test/sockets.js';
 
 let env: NodeJS.ProcessEnv;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../client/api.js';
 import type { AuthResult } from '../../protocol/types.js';
 import { baseMysqlUrl, testEnv, uniqueName } from '../test/harness.js';
-import { spawnServer, type ServerProcess } from '../test/process.js';
+import { spawnServer, type ServerProcess } from '../test/processes.js';
 import { collect, connectError, connectReady, once, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -5,7 +5,7 @@ import { ApiClient } from '../../client/api.js';
 import { RealtimeClient } from '../../client/realtime.js';
 import type { AuthResult, Message } from '../../protocol/types.js';
 import { testEnv, uniqueName } from '../test/harness.js';
-import { freePort, spawnServer, tcpProxy, type ServerProcess } from '../test/process.js';
+import { freePort, spawnServer, tcpProxy, type ServerProcess } from '../test/processes.js';
 import { tokenSource, waitFor } from '../test/sockets.js';
 
 const CLIENTS = 10;

@@ -1,7 +1,8 @@
-// Real processes for the operations tests: the production build, server processes, the operator commands.
+// Real processes for the tests: the server entry point under tsx (crash, restart, cluster and shutdown tests), the
+// production build and its operator commands, and a TCP proxy that can drop connections.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,19 +46,32 @@ export function freePort(): Promise<number> {
 
 export interface Running {
   child: ChildProcess;
+  /** Everything the process printed (the last 1 MB), for assertions and for failure messages. */
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` unless the process has already exited; resolves with its exit code. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
+
+const OUTPUT_KEPT = 1_000_000;
 
 export function start(command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): Running {
   const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const keep = (d: Buffer) => {
+    out += d.toString('utf8');
+    if (out.length > OUTPUT_KEPT) out = out.slice(-OUTPUT_KEPT);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  return { child, output: () => out, exited };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return (await exited).code;
+  };
+  return { child, output: () => out, exited, kill };
 }
 
 export interface RunResult {
@@ -88,12 +102,11 @@ export function run(
 }
 
 /** Polls until GET url answers 200 (or the process dies, or the time is up). */
-export async function waitForHealth(url: string, proc: Running, timeoutMs = 30_000): Promise<void> {
+export async function waitForHealth(url: string, proc: { child: ChildProcess; output(): string }, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let dead = false;
-  void proc.exited.then(() => (dead = true));
   while (Date.now() < deadline) {
-    if (dead) throw new Error(`the server exited before it was healthy:\n${proc.output()}`);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`the server exited before it was healthy:\n${proc.output()}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return;
@@ -112,4 +125,70 @@ export async function stop(proc: Running, timeoutMs = 12_000): Promise<{ code: n
   const result = await proc.exited;
   clearTimeout(timer);
   return result;
+}
+
+export interface ServerProcess extends Running {
+  url: string;
+  port: number;
+}
+
+/** Runs the development entry point (server/main.ts through tsx) on `port` (or a free one) and waits until healthy. */
+export async function spawnServer(env: NodeJS.ProcessEnv, port?: number): Promise<ServerProcess> {
+  const p = port ?? (await freePort());
+  const proc = start(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, PORT: String(p), HOST: '127.0.0.1' },
+  });
+  const url = `http://127.0.0.1:${p}`;
+  try {
+    await waitForHealth(`${url}/api/health`, proc);
+  } catch (err) {
+    await proc.kill('SIGKILL');
+    throw err;
+  }
+  return { ...proc, url, port: p };
+}
+
+/** A TCP proxy whose connections can be cut and whose door can be shut, to simulate a network drop. */
+export interface Proxy {
+  url: string;
+  cut(): void;
+  setOpen(open: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function tcpProxy(targetPort: number): Promise<Proxy> {
+  const conns = new Set<Socket>();
+  let open = true;
+  const srv = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(targetPort, '127.0.0.1');
+    conns.add(client).add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      conns.delete(client);
+      conns.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut: () => {
+      for (const c of conns) c.destroy();
+      conns.clear();
+    },
+    setOpen: (v) => {
+      open = v;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const c of conns) c.destroy();
+        srv.close(() => r());
+      }),
+  };
 }
