@@ -273,7 +273,9 @@ export function serverEnv(db: BenchDatabase, dataDir: string, extra: Record<stri
 /** Starts bench/realtime-server.ts (the real createServer) in a child process on `port` and waits until healthy. */
 export async function startServer(env: NodeJS.ProcessEnv, port?: number, nodeArgs: string[] = []): Promise<ServerProc> {
   const p = port ?? (await freePort());
-  const proc = spawnNode('bench/realtime-server.ts', { ...env, PORT: String(p) }, ['--expose-gc', ...nodeArgs]);
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (written when it stops).
+  const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const proc = spawnNode('bench/realtime-server.ts', { ...env, PORT: String(p) }, ['--expose-gc', ...extra, ...nodeArgs]);
   const url = `http://127.0.0.1:${p}`;
   try {
     await waitForHealth(`${url}/api/health`, proc, 60_000);

@@ -77,30 +77,45 @@ export class MessagesRepository {
 
   /** Inserts messages at seqs first, first+1, ... in one statement and returns the rows as written (a lone row is not read back). */
   async insertRun(inputs: readonly NewMessage[], first: number, trx: Knex.Transaction): Promise<MessageRow[]> {
+    return (await this.insertRuns([{ first, inputs }], trx))[0]!;
+  }
+
+  /**
+   * Inserts runs of messages (each run in one room, at seqs first, first+1, ...) in one statement and returns each
+   * run's rows as written. A lone row takes its id from the insert; more rows are read back in one query, because
+   * auto-increment ids of a multi-row insert need not be consecutive (MySQL's interleaved lock mode).
+   */
+  async insertRuns(runs: readonly { first: number; inputs: readonly NewMessage[] }[], trx: Knex.Transaction): Promise<MessageRow[][]> {
     const now = new Date();
-    const values = inputs.map((m, i) => ({
-      room_id: m.roomId,
-      seq: first + i,
-      sender_id: m.senderId,
-      client_id: m.clientId,
-      kind: m.kind,
-      body: m.body,
-      attachment: null,
-      reply_to_id: m.replyToId,
-      created_at: now,
-      edited_at: null,
-      deleted_at: null,
-    }));
-    const [firstId] = await trx('messages').insert(values);
-    const build = (v: (typeof values)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
-    if (values.length === 1) return [build(values[0]!, num(firstId))];
-    // Auto-increment ids of a multi-row insert need not be consecutive (MySQL's interleaved lock mode): read them.
+    const values = runs.map((run) =>
+      run.inputs.map((m, i) => ({
+        room_id: m.roomId,
+        seq: run.first + i,
+        sender_id: m.senderId,
+        client_id: m.clientId,
+        kind: m.kind,
+        body: m.body,
+        attachment: null,
+        reply_to_id: m.replyToId,
+        created_at: now,
+        edited_at: null,
+        deleted_at: null,
+      })),
+    );
+    const all = values.flat();
+    const [firstId] = await trx('messages').insert(all);
+    const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
+    if (all.length === 1) return [[build(all[0]!, num(firstId))]];
     const ids = (await trx('messages')
-      .where('room_id', inputs[0]!.roomId)
-      .whereBetween('seq', [first, first + inputs.length - 1])
-      .select('id', 'seq')) as { id: number; seq: number }[];
-    const idBySeq = new Map(ids.map((r) => [num(r.seq), num(r.id)]));
-    return values.map((v) => build(v, idBySeq.get(v.seq)!));
+      .where((w) => {
+        for (const run of runs) {
+          if (run.inputs.length === 0) continue;
+          w.orWhere((b) => b.where('room_id', run.inputs[0]!.roomId).whereBetween('seq', [run.first, run.first + run.inputs.length - 1]));
+        }
+      })
+      .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
+    const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
+    return values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../protocol/types.js';
 import { dialectName, startTestServer, type TestServer } from '../test/harness.js';
 import { createRoom, expectError } from '../test/expect.js';
+import { MessagesRepository, type NewMessage } from './messages.repository.js';
+import { RoomOrder } from './room-order.js';
+import { RoomWriter, type WriteOutcome } from './room-writer.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -65,5 +68,128 @@ describe('group commit', () => {
     expect(again!.body.id).toBe(first.body.id);
     const rows = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').select('seq')) as { seq: number }[];
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+  });
+});
+
+describe('group commit across rooms', () => {
+  /** A writer on the test server's database with one transaction at a time. */
+  function writer() {
+    const published: Message[] = [];
+    const order = new RoomOrder((m) => published.push(m));
+    const statements: string[] = [];
+    const log = (q: { sql: string }) => statements.push(q.sql.trim().split(/\s+/)[0]!.toLowerCase());
+    const w = new RoomWriter(t.server.knex, new MessagesRepository(t.server.knex), order, { maxTransactions: 1 });
+    return { w, order, published, statements, log };
+  }
+  const text = (roomId: number, senderId: number, clientId: string): NewMessage => ({
+    roomId,
+    senderId,
+    clientId,
+    kind: 'text',
+    body: clientId,
+    replyToId: null,
+  });
+
+  it('sends waiting in several rooms share one transaction; each room keeps gap-free seqs and true ids', async () => {
+    const [a, b] = await Promise.all([t.register(), t.register()]);
+    const rooms = await Promise.all(Array.from({ length: 6 }, () => createRoom(t, a, { memberIds: [b.id] })));
+    const { w, statements, log } = writer();
+    t.server.knex.on('query', log);
+    let outcomes: WriteOutcome[];
+    try {
+      // All issued in one tick: they start together, in one transaction.
+      outcomes = await Promise.all(
+        rooms.flatMap((room, r) => [
+          w.write(text(room.id, a.id, `x-${r}-1`)),
+          w.write(text(room.id, b.id, `x-${r}-2`)),
+          w.write(text(room.id, a.id, `x-${r}-3`)),
+        ]),
+      );
+    } finally {
+      t.server.knex.removeListener('query', log);
+    }
+    expect(outcomes.every((o) => o.kind === 'inserted')).toBe(true);
+    const inserts = statements.filter((s) => s === 'insert').length;
+    expect(inserts).toBe(1);
+    for (const [r, room] of rooms.entries()) {
+      const stored = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').select('id', 'seq', 'client_id')) as {
+        id: number;
+        seq: number;
+        client_id: string;
+      }[];
+      expect(stored.map((m) => [Number(m.seq), m.client_id])).toEqual([
+        [1, `x-${r}-1`],
+        [2, `x-${r}-2`],
+        [3, `x-${r}-3`],
+      ]);
+      // What the writer answered is what was stored: the same id at the same seq.
+      for (const m of stored) {
+        const answered = outcomes.find((o) => o.kind === 'inserted' && o.row.client_id === m.client_id);
+        expect(answered?.kind === 'inserted' && [Number(answered.row.id), Number(answered.row.seq)]).toEqual([Number(m.id), Number(m.seq)]);
+      }
+      const room2 = await t.server.knex('rooms').where('id', room.id).first('last_seq');
+      expect(Number(room2.last_seq)).toBe(3);
+    }
+  });
+
+  it('a flood across rooms is split into transactions of bounded size, every room still 1..N', async () => {
+    const a = await t.register();
+    const rooms = await Promise.all(Array.from({ length: 12 }, () => createRoom(t, a)));
+    const { w, statements, log } = writer();
+    t.server.knex.on('query', log);
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = await Promise.all(
+        rooms.flatMap((room) => Array.from({ length: 60 }, (_, i) => w.write(text(room.id, a.id, `f-${room.id}-${i}`)))),
+      );
+    } finally {
+      t.server.knex.removeListener('query', log);
+    }
+    expect(outcomes.filter((o) => o.kind === 'inserted')).toHaveLength(720);
+    expect(statements.filter((s) => s === 'insert').length).toBeGreaterThanOrEqual(2); // 720 rows > one transaction's 400
+    for (const room of rooms) {
+      const seqs = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').pluck('seq')) as number[];
+      expect(seqs.map(Number)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    }
+  });
+
+  it('a non-member, a duplicate and a deleted room in the same transaction are answered each on their own', async () => {
+    const [a, b, stranger] = await Promise.all([t.register(), t.register(), t.register()]);
+    const [r1, r2, r3, gone] = await Promise.all([1, 2, 3, 4].map(() => createRoom(t, a, { memberIds: [b.id] })));
+    const { w } = writer();
+    const stored = await w.write(text(r2!.id, a.id, 'kept'));
+    expect(stored.kind).toBe('inserted');
+    await t.api.delete(`/api/rooms/${gone!.id}`).set(a.auth).expect(204);
+    const outcomes = await Promise.all([
+      w.write(text(r1!.id, a.id, 'opener')), // all in one transaction
+      w.write(text(r1!.id, stranger.id, 'intruder')),
+      w.write(text(r1!.id, b.id, 'fine-1')),
+      w.write(text(r2!.id, a.id, 'kept')), // already stored
+      w.write(text(r2!.id, a.id, 'fine-2')),
+      w.write(text(r3!.id, stranger.id, 'intruder-only')),
+      w.write(text(gone!.id, a.id, 'too-late')),
+      w.write(text(r3!.id, b.id, 'fine-3')),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual([
+      'inserted',
+      'not-member',
+      'inserted',
+      'duplicate',
+      'inserted',
+      'not-member',
+      'not-member',
+      'inserted',
+    ]);
+    const seqs = async (roomId: number) =>
+      (
+        (await t.server.knex('messages').where('room_id', roomId).orderBy('seq').select('seq', 'client_id')) as {
+          seq: number;
+          client_id: string;
+        }[]
+      ).map((m) => `${Number(m.seq)}:${m.client_id}`);
+    expect(await seqs(r1!.id)).toEqual(['1:opener', '2:fine-1']);
+    expect(await seqs(r2!.id)).toEqual(['1:kept', '2:fine-2']);
+    expect(await seqs(r3!.id)).toEqual(['1:fine-3']);
+    expect(await seqs(gone!.id)).toEqual([]);
   });
 });

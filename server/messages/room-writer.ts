@@ -1,10 +1,12 @@
-// Writes new messages, one room at a time, with group commit: while a room's transaction runs, new sends to that
-// room queue up, and the next transaction writes them all (one seq reservation, one multi-row INSERT, one commit).
-// A lone message takes the four-statement path; a burst shares one commit instead of queueing on the room's row
-// lock one commit (and one log flush) at a time. Seqs stay gap-free: they are reserved only for rows that are
-// written, inside the transaction that writes them.
+// Writes new messages with group commit. Sends queue per room, and each room has at most one batch being written
+// at a time, so its seqs are reserved in order. A few transactions run at once; batches that arrive while they
+// run are written together in the next one, across rooms: one seq reservation per room, one multi-row INSERT, one
+// commit (and one log flush) for them all. A lone message with nothing else waiting takes the four-statement path
+// (BEGIN, UPDATE rooms, INSERT, COMMIT). Seqs stay gap-free: they are reserved only for rows that are written,
+// inside the transaction that writes them, and a transaction that does not commit hands them back.
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../errors.js';
+import { dialectOf } from '../db/knex.js';
 import { retryOnConflict } from '../db/transaction.js';
 import type { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
 import type { RoomOrder } from './room-order.js';
@@ -17,39 +19,90 @@ interface Pending {
   reject(err: unknown): void;
 }
 
+/** One room's share of a transaction. */
+interface Job {
+  roomId: number;
+  batch: Pending[];
+}
+
+/** Messages one room puts into one transaction. */
 const MAX_BATCH = 100;
+/** Messages in one transaction across rooms: one multi-row INSERT, which SQLite writes as a compound SELECT (<= 500 terms). */
+const MAX_MESSAGES_PER_TRANSACTION = 400;
 const key = (m: NewMessage) => `${m.senderId}\u0000${m.clientId}`;
+const INSERTED_LATER = { kind: 'inserted', row: undefined as unknown as MessageRow } as const;
 
 export class RoomWriter {
+  /** Sends not yet in a transaction, per room. */
   private readonly queues = new Map<number, Pending[]>();
+  /** Rooms with a batch in a running transaction: their next batch waits for it, so seqs are reserved in order. */
+  private readonly busy = new Set<number>();
+  /** Rooms with queued sends and no running batch, in arrival order. */
+  private readonly ready: number[] = [];
+  private running = 0;
+  private pumpScheduled = false;
+  /** Transactions in flight at once; the rest of the pool serves reads, session checks and other writes. */
+  private readonly maxTransactions: number;
 
   constructor(
     private readonly knex: Knex,
     private readonly repo: MessagesRepository,
     private readonly order: RoomOrder,
-  ) {}
+    options: { maxTransactions?: number } = {},
+  ) {
+    // SQLite has one connection: writes merge as soon as a second room is waiting.
+    this.maxTransactions = options.maxTransactions ?? (dialectOf(knex) === 'sqlite' ? 1 : 4);
+  }
 
   write(input: NewMessage): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(input.roomId);
-      if (queue) return void queue.push({ input, resolve, reject });
-      this.queues.set(input.roomId, [{ input, resolve, reject }]);
-      void this.drain(input.roomId);
+      if (queue) queue.push({ input, resolve, reject });
+      else this.queues.set(input.roomId, [{ input, resolve, reject }]);
+      if (!queue && !this.busy.has(input.roomId)) this.ready.push(input.roomId);
+      // Sends that arrive in the same tick (a burst from one socket frame, a test's Promise.all) start together.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
-  /** Runs the room's transactions one after another until its queue is empty. */
-  private async drain(roomId: number): Promise<void> {
-    for (;;) {
-      const queue = this.queues.get(roomId)!;
-      if (queue.length === 0) {
-        this.queues.delete(roomId);
-        return;
+  /** Starts transactions while there is room for one, each taking the batches of every ready room that fits. */
+  private pump(): void {
+    while (this.running < this.maxTransactions && this.ready.length > 0) {
+      const jobs: Job[] = [];
+      let messages = 0;
+      while (this.ready.length > 0) {
+        const roomId = this.ready[0]!;
+        const queue = this.queues.get(roomId)!;
+        const size = Math.min(queue.length, MAX_BATCH);
+        if (jobs.length > 0 && messages + size > MAX_MESSAGES_PER_TRANSACTION) break;
+        this.ready.shift();
+        jobs.push({ roomId, batch: queue.splice(0, size) });
+        if (queue.length === 0) this.queues.delete(roomId);
+        this.busy.add(roomId);
+        messages += size;
       }
-      const batch = queue.splice(0, MAX_BATCH);
-      if (batch.length === 1) await this.settle(batch[0]!, () => this.single(batch[0]!.input));
-      else await this.group(roomId, batch);
+      this.running += 1;
+      void this.run(jobs).finally(() => {
+        this.running -= 1;
+        for (const { roomId } of jobs) {
+          this.busy.delete(roomId);
+          if (this.queues.has(roomId)) this.ready.push(roomId);
+        }
+        this.pump();
+      });
     }
+  }
+
+  private async run(jobs: Job[]): Promise<void> {
+    const only = jobs.length === 1 ? jobs[0]!.batch : undefined;
+    if (only?.length === 1) await this.settle(only[0]!, () => this.single(only[0]!.input));
+    else await this.together(jobs);
   }
 
   private async settle(p: Pending, run: () => Promise<WriteOutcome>): Promise<void> {
@@ -64,10 +117,10 @@ export class RoomWriter {
   private async single(input: NewMessage): Promise<WriteOutcome> {
     try {
       return await retryOnConflict(() =>
-        this.reserving(input.roomId, async (trx, allocate) => {
+        this.reserving(async (trx, allocate) => {
           const seq = await this.repo.reserveSeqs(input.roomId, 1, trx, input.senderId);
           if (seq === undefined) return { kind: 'not-member' };
-          allocate(seq);
+          allocate(input.roomId, seq);
           const [row] = await this.repo.insertRun([input], seq, trx);
           return { kind: 'inserted', row: row! };
         }),
@@ -78,63 +131,100 @@ export class RoomWriter {
     }
   }
 
-  /** One transaction for a burst. A clientId race with another node falls back to one transaction per message. */
-  private async group(roomId: number, batch: Pending[]): Promise<void> {
-    let outcomes: WriteOutcome[];
+  /**
+   * One transaction for the batches of several rooms (or a burst in one): clientIds already used are found in one
+   * query, each room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
+   * deadlock on each other's room rows), and every row goes in with one INSERT. A clientId race with another node
+   * (a unique violation) falls back to one transaction per message, where duplicates are told apart.
+   */
+  private async together(jobs: Job[]): Promise<void> {
+    const sorted = [...jobs].sort((a, b) => a.roomId - b.roomId);
+    let outcomes: WriteOutcome[][];
     try {
       outcomes = await retryOnConflict(() =>
-        this.reserving(roomId, async (trx, allocate) => {
-          const inputs = batch.map((p) => p.input);
-          const senders = [...new Set(inputs.map((m) => m.senderId))];
-          const members = await this.repo.membersAmong(roomId, senders, trx);
-          const taken = await this.repo.takenClientIds(inputs, trx);
-          const result: WriteOutcome[] = [];
-          const writable: NewMessage[] = [];
+        this.reserving(async (trx, allocate) => {
+          const taken = await this.repo.takenClientIds(
+            sorted.flatMap((j) => j.batch.map((p) => p.input)),
+            trx,
+          );
           const seen = new Set<string>();
-          for (const m of inputs) {
-            if (!members.has(m.senderId)) result.push({ kind: 'not-member' });
-            else if (taken.has(key(m)) || seen.has(key(m))) result.push({ kind: 'duplicate' });
-            else {
-              seen.add(key(m));
-              writable.push(m);
-              result.push({ kind: 'inserted', row: undefined as unknown as MessageRow });
-            }
-          }
-          if (writable.length === 0) return result;
-          const last = await this.repo.reserveSeqs(roomId, writable.length, trx);
-          if (last === undefined) return inputs.map((): WriteOutcome => ({ kind: 'not-member' }));
-          const first = last - writable.length + 1;
-          writable.forEach((_, i) => allocate(first + i));
-          const rows = await this.repo.insertRun(writable, first, trx);
-          let next = 0;
-          return result.map((o) => (o.kind === 'inserted' ? { kind: 'inserted', row: rows[next++]! } : o));
+          const plans: { result: WriteOutcome[]; writable: NewMessage[]; first: number }[] = [];
+          for (const job of sorted) plans.push(await this.plan(job, taken, seen, trx, allocate));
+          const runs = plans.filter((p) => p.writable.length > 0).map((p) => ({ first: p.first, inputs: p.writable }));
+          const rows = runs.length > 0 ? await this.repo.insertRuns(runs, trx) : [];
+          let run = 0;
+          return plans.map((plan) => {
+            if (plan.writable.length === 0) return plan.result;
+            const written = rows[run++]!;
+            let next = 0;
+            return plan.result.map((o): WriteOutcome => (o.kind === 'inserted' ? { kind: 'inserted', row: written[next++]! } : o));
+          });
         }),
       );
     } catch (err) {
       if (!isUniqueViolation(err)) {
-        for (const p of batch) p.reject(err);
+        for (const job of sorted) for (const p of job.batch) p.reject(err);
         return;
       }
-      for (const p of batch) await this.settle(p, () => this.single(p.input));
+      for (const job of sorted) for (const p of job.batch) await this.settle(p, () => this.single(p.input));
       return;
     }
-    batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    sorted.forEach((job, j) => job.batch.forEach((p, i) => p.resolve(outcomes[j]![i]!)));
+  }
+
+  /**
+   * One room's part: who may write (a batch from one sender is checked by the seq reservation itself), which
+   * clientIds are new, and the seqs for the new ones.
+   */
+  private async plan(
+    job: Job,
+    taken: Set<string>,
+    seen: Set<string>,
+    trx: Knex.Transaction,
+    allocate: (roomId: number, seq: number) => void,
+  ): Promise<{ result: WriteOutcome[]; writable: NewMessage[]; first: number }> {
+    const inputs = job.batch.map((p) => p.input);
+    const senders = [...new Set(inputs.map((m) => m.senderId))];
+    const soleSender = senders.length === 1 ? senders[0] : undefined;
+    const members = soleSender === undefined ? await this.repo.membersAmong(job.roomId, senders, trx) : undefined;
+    const result: WriteOutcome[] = [];
+    const writable: NewMessage[] = [];
+    for (const m of inputs) {
+      if (members && !members.has(m.senderId)) result.push({ kind: 'not-member' });
+      else if (taken.has(key(m)) || seen.has(key(m))) result.push({ kind: 'duplicate' });
+      else {
+        seen.add(key(m));
+        writable.push(m);
+        result.push(INSERTED_LATER);
+      }
+    }
+    const notMember = { result: inputs.map((): WriteOutcome => ({ kind: 'not-member' })), writable: [], first: 0 };
+    if (writable.length === 0) {
+      // Only retries of stored messages: they are answered as duplicates to members only.
+      if (soleSender !== undefined && !(await this.repo.membersAmong(job.roomId, [soleSender], trx)).has(soleSender)) return notMember;
+      return { result, writable, first: 0 };
+    }
+    const last = await this.repo.reserveSeqs(job.roomId, writable.length, trx, soleSender);
+    if (last === undefined) return notMember;
+    const first = last - writable.length + 1;
+    writable.forEach((_, i) => allocate(job.roomId, first + i));
+    return { result, writable, first };
   }
 
   /** A transaction whose allocated seqs are handed back to RoomOrder if it does not commit. */
-  private async reserving<T>(roomId: number, work: (trx: Knex.Transaction, allocate: (seq: number) => void) => Promise<T>): Promise<T> {
-    const allocated: number[] = [];
+  private async reserving<T>(work: (trx: Knex.Transaction, allocate: (roomId: number, seq: number) => void) => Promise<T>): Promise<T> {
+    const allocated: [number, number][] = [];
     try {
       const result = await this.knex.transaction((trx) =>
-        work(trx, (seq) => {
-          allocated.push(seq);
+        work(trx, (roomId, seq) => {
+          allocated.push([roomId, seq]);
           this.order.allocate(roomId, seq);
         }),
       );
       allocated.length = 0;
       return result;
     } finally {
-      for (const seq of allocated) this.order.abandon(roomId, seq);
+      for (const [roomId, seq] of allocated) this.order.abandon(roomId, seq);
     }
   }
 }
