@@ -168,6 +168,7 @@ describe('two people chat in a private room', () => {
     expect(await alice.page.getByText('Bob Baker', { exact: true }).count()).toBe(0); // no old name left anywhere
     // Replying to one of his earlier messages names him as he is now.
     await bobsMessage.hover();
+    await shot(alice.page, '18-hover-toolbar');
     await bobsMessage.getByRole('button', { name: 'Reply' }).click();
     await alice.page.locator('.reply-bar', { hasText: 'Replying to Bobby Builder' }).waitFor();
     await alice.page.mouse.move(600, 120); // off the rows, so no hover toolbar covers the names
