@@ -76,6 +76,7 @@ async function benchOne(dialect: 'mysql' | 'sqlite'): Promise<void> {
     const rows: (string | number)[][] = [];
     const medians: number[] = [];
     const offsetMedians: number[] = [];
+    const pages = [];
     for (const depth of DEPTHS) {
       const skip = Math.floor(N * depth);
       const before = N - skip + 1;
@@ -84,15 +85,24 @@ async function benchOne(dialect: 'mysql' | 'sqlite'): Promise<void> {
       if (check.messages.at(-1)?.seq !== before - 1 || check.messages.length !== Math.min(LIMIT, before - 1)) {
         throw new Error(`unexpected page at depth ${depth}: ${JSON.stringify(check.messages.map((m) => m.seq).slice(-3))}`);
       }
-      const http = await timeIt(
-        async () => {
-          const res = await fetch(url, { headers });
-          if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-          await res.arrayBuffer();
-        },
-        HTTP_RUNS,
-        20,
-      );
+      pages.push({ depth, skip, before, url, http: [] as number[] });
+    }
+    // The depths take turns, request by request: whatever else the machine does meanwhile (the database still
+    // flushing the bulk insert, a neighbour) falls on all of them alike, so the deepest/newest ratio stays fair.
+    const get = async (url: string) => {
+      const res = await fetch(url, { headers });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 20; i++) for (const page of pages) await get(page.url); // warm-up, not reported
+    for (let i = 0; i < HTTP_RUNS; i++) {
+      for (const page of pages) {
+        const t0 = performance.now();
+        await get(page.url);
+        page.http.push(performance.now() - t0);
+      }
+    }
+    for (const { depth, skip, before, http } of pages) {
       const offset = await timeIt(
         () => t.server.knex('messages').where('room_id', roomId).orderBy('seq', 'desc').limit(LIMIT).offset(skip).select('*'),
         OFFSET_RUNS,

@@ -247,6 +247,7 @@ describe('two people chat in a private room', () => {
 
     await panel.getByLabel('Mute notifications').check();
     await expect.poll(() => roomRow(page, RENAMED).getAttribute('aria-label')).toContain('Muted');
+    await roomRow(page, RENAMED).locator('.room-muted').waitFor(); // seen in the list, not only heard by a screen reader
     await shot(page, '20-room-settings');
     expect(await panel.getByRole('button', { name: 'Delete room' }).count()).toBe(0); // only the owner may
 

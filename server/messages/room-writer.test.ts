@@ -155,6 +155,7 @@ describe('group commit across rooms', () => {
 
   it('a non-member, a duplicate and a deleted room in the same transaction are answered each on their own', async () => {
     const [a, b, stranger] = await Promise.all([t.register(), t.register(), t.register()]);
+    const notBobs = await createRoom(t, a); // the lowest id of the lot: its part of the transaction comes first
     const [r1, r2, r3, gone] = await Promise.all([1, 2, 3, 4].map(() => createRoom(t, a, { memberIds: [b.id] })));
     const { w } = writer();
     const stored = await w.write(text(r2!.id, a.id, 'kept'));
@@ -169,6 +170,8 @@ describe('group commit across rooms', () => {
       w.write(text(r3!.id, stranger.id, 'intruder-only')),
       w.write(text(gone!.id, a.id, 'too-late')),
       w.write(text(r3!.id, b.id, 'fine-3')),
+      w.write(text(notBobs.id, b.id, 'twin')), // refused: not his room ...
+      w.write(text(r3!.id, b.id, 'twin')), // ... so the same clientId in his room is new, not a duplicate
     ]);
     expect(outcomes.map((o) => o.kind)).toEqual([
       'inserted',
@@ -177,6 +180,8 @@ describe('group commit across rooms', () => {
       'duplicate',
       'inserted',
       'not-member',
+      'not-member',
+      'inserted',
       'not-member',
       'inserted',
     ]);
@@ -189,7 +194,8 @@ describe('group commit across rooms', () => {
       ).map((m) => `${Number(m.seq)}:${m.client_id}`);
     expect(await seqs(r1!.id)).toEqual(['1:opener', '2:fine-1']);
     expect(await seqs(r2!.id)).toEqual(['1:kept', '2:fine-2']);
-    expect(await seqs(r3!.id)).toEqual(['1:fine-3']);
+    expect(await seqs(r3!.id)).toEqual(['1:fine-3', '2:twin']);
+    expect(await seqs(notBobs.id)).toEqual([]);
     expect(await seqs(gone!.id)).toEqual([]);
   });
 });

@@ -205,7 +205,11 @@ export class RoomWriter {
       return { result, writable, first: 0 };
     }
     const last = await this.repo.reserveSeqs(job.roomId, writable.length, trx, soleSender);
-    if (last === undefined) return notMember;
+    if (last === undefined) {
+      // Nothing of this room is written: its clientIds must not make another room's sends look like duplicates.
+      for (const m of writable) seen.delete(key(m));
+      return notMember;
+    }
     const first = last - writable.length + 1;
     writable.forEach((_, i) => allocate(job.roomId, first + i));
     return { result, writable, first };

@@ -12,6 +12,7 @@ const PATHS = {
   chat: 'M4 5h16v11H9l-5 4z',
   x: 'M6 6l12 12M18 6 6 18',
   down: 'M12 5v14M6 13l6 6 6-6',
+  bellOff: 'M8.5 4.6A6 6 0 0 1 18 9.5c0 3 .8 5 1.5 6.5M6.2 7.3C6 8 6 8.7 6 9.5 6 13 5 15 4 16.5h12.5M10 20a2.2 2.2 0 0 0 4 0M3 3l18 18',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -54,6 +54,11 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
         <span className="room-text">
           <span className="room-line">
             <span className="room-name">{name}</span>
+            {room.muted && (
+              <span className="room-muted" title={t('rooms.muted')}>
+                <Icon name="bellOff" size={13} />
+              </span>
+            )}
             {last && <time className="room-time">{listStamp(last.createdAt, i18n.language)}</time>}
           </span>
           <span className="room-line">
