@@ -70,7 +70,19 @@ function bearer(req: Request): string | undefined {
 export async function createServer(config: Config, options: CreateServerOptions = {}): Promise<ServerHandle> {
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   if (config.databaseUrl && options.createDatabase !== false) await ensureMysqlDatabase(config.databaseUrl);
-  const knex = createKnex({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  const dbLog = logger.child({ component: 'knex' });
+  const knex = createKnex({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    // Knex's own warnings (pool acquire errors, deprecations) as structured lines, not console output.
+    log: {
+      warn: (message: unknown) => dbLog.warn(String(message)),
+      error: (message: unknown) => dbLog.error(String(message)),
+      deprecate: (method: string, alternative: string) => dbLog.warn(`${method} is deprecated; use ${alternative}`),
+      debug: () => undefined,
+    },
+  });
   const applied = await migrateLatest(knex);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
@@ -189,6 +201,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await realtime.drain(5000);
       await new Promise<void>((resolve) => void realtime.io.close(() => resolve()));
+      await realtime.settle(2000);
       const force = setTimeout(() => http.closeAllConnections(), 3000);
       await httpClosed;
       clearTimeout(force);

@@ -10,6 +10,8 @@ export interface DbOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   poolMax?: number;
+  /** Where knex's own warnings go (pool errors, deprecations); console otherwise. */
+  log?: Knex.Logger;
 }
 
 interface SqliteConnection {
@@ -39,6 +41,7 @@ export function createKnex(options: DbOptions): Knex {
     knex = knexFactory({
       client: 'mysql2',
       connection: mysqlConnection(options.databaseUrl),
+      ...(options.log ? { log: options.log } : {}),
       pool: {
         min: 0,
         max: options.poolMax ?? 10,
@@ -59,6 +62,7 @@ export function createKnex(options: DbOptions): Knex {
     knex = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: path.join(options.dataDir, 'messenger.sqlite') },
+      ...(options.log ? { log: options.log } : {}),
       useNullAsDefault: true,
       pool: {
         min: 1,

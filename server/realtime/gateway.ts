@@ -68,16 +68,31 @@ export interface Realtime {
   io: IoServer;
   /** Shutdown: refuse new events, wait (up to timeoutMs) for those in flight to be committed and acked, then disconnect everyone. */
   drain(timeoutMs: number): Promise<void>;
+  /** Shutdown, after the sockets are gone: wait (up to timeoutMs) for their disconnect bookkeeping (last seen) to be written. */
+  settle(timeoutMs: number): Promise<void>;
 }
 
 /** Events being handled right now, so a shutdown can let them finish (commit + ack) first. */
 export interface Inflight {
   closing: boolean;
   pending: Set<Promise<unknown>>;
+  /** Disconnects still writing presence and last seen. */
+  disconnects: Set<Promise<unknown>>;
+}
+
+async function settled(work: Set<Promise<unknown>>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled([...work]),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
-  const inflight: Inflight = { closing: false, pending: new Set() };
+  const inflight: Inflight = { closing: false, pending: new Set(), disconnects: new Set() };
   const io: IoServer = new Server(http, {
     path: '/socket.io',
     serveClient: false,
@@ -113,16 +128,10 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     io,
     async drain(timeoutMs) {
       inflight.closing = true;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...inflight.pending]),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      await settled(inflight.pending, timeoutMs);
       io.local.disconnectSockets(true);
     },
+    settle: (timeoutMs) => settled(inflight.disconnects, timeoutMs),
   };
 }
 
@@ -134,7 +143,11 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
   registerHandlers(socket, deps, log, inflight);
   await socket.join([userRoom(principal.userId), sessionRoom(principal.sessionId)]);
   deps.onSocketCount?.(1);
-  socket.on('disconnect', () => void onDisconnect(io, socket, deps));
+  socket.on('disconnect', () => {
+    const work = onDisconnect(io, socket, deps);
+    inflight.disconnects.add(work);
+    void work.finally(() => inflight.disconnects.delete(work));
+  });
 
   // The access token dies at its expiry on an open socket too: tell the client, which refreshes and reconnects.
   const msLeft = principal.expiresAt.getTime() - Date.now();
@@ -172,8 +185,7 @@ async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps):
   try {
     const wentOffline = await deps.presence.disconnect(userId, socket.id);
     if (!wentOffline) return;
-    const at = new Date();
-    await deps.usersRepo.setLastSeen(userId, at);
+    const at = (await deps.usersRepo.markLastSeen(userId)) ?? new Date();
     const rooms = [...socket.rooms].filter((r) => r.startsWith('room:'));
     const memberships = rooms.length ? rooms : (await deps.rooms.markers(userId)).map((r) => roomRoom(r.id));
     io.to([userRoom(userId), ...memberships]).emit('presence', { userId, online: false, lastSeenAt: at.toISOString() });

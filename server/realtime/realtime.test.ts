@@ -252,6 +252,47 @@ describe('send rate limit', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('a graceful close records last seen for everyone it disconnects, in a few batched writes', async () => {
+    const node = await startTestServer();
+    let closed = false;
+    try {
+      const users = await Promise.all(Array.from({ length: 40 }, () => node.register()));
+      const clients = await Promise.all(users.map((u) => connectReady(node.url, u.accessToken)));
+      sockets.push(...clients.map((c) => c.socket));
+      for (const c of clients) c.socket.io.opts.reconnection = false;
+      let updates = 0;
+      const count = (q: { sql: string }) => {
+        if (/^update [`"]users[`"] set [`"]last_seen_at[`"]/i.test(q.sql)) updates += 1;
+      };
+      node.server.knex.on('query', count);
+      const before = Date.now() - 1000;
+      await node.server.close();
+      closed = true;
+      expect(updates).toBeGreaterThan(0);
+      expect(updates).toBeLessThan(40); // batched, not one UPDATE per user
+      // Read back with a fresh connection: the server's pool is closed.
+      const { createKnex } = await import('../db/knex.js');
+      const k = createKnex({ databaseUrl: node.config.databaseUrl, dataDir: node.config.dataDir });
+      try {
+        const rows = (await k('users')
+          .whereIn(
+            'id',
+            users.map((u) => u.id),
+          )
+          .select('last_seen_at')) as { last_seen_at: Date | string | null }[];
+        expect(rows).toHaveLength(40);
+        for (const r of rows) expect(new Date(r.last_seen_at ?? 0).getTime()).toBeGreaterThan(before);
+      } finally {
+        await k.destroy();
+      }
+    } finally {
+      if (!closed) await node.server.close();
+      await node.close();
+    }
+  });
+});
+
 describe('membership follows sockets', () => {
   it('an added member receives without reconnecting; a removed one stops at once', async () => {
     const [a, b] = [await t.register(), await t.register()];

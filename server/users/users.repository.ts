@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { UserPublic, UserSelf } from '../../protocol/types.js';
 import { UserModel } from '../db/models.js';
 import { iso, isoOrNull } from '../db/values.js';
+import { Batcher } from '../db/batcher.js';
 
 export type UserRow = UserModel;
 
@@ -94,9 +95,19 @@ export class UsersRepository {
       .patch({ status, updated_at: new Date() });
   }
 
-  async setLastSeen(id: number, at: Date): Promise<void> {
-    await UserModel.query(this.knex).findById(id).patch({ last_seen_at: at });
+  /**
+   * "Last seen now" for users going offline, batched: one UPDATE for every user whose last socket closed while the
+   * previous batch was being written (a node shutting down disconnects thousands at once). Resolves with the time stored.
+   */
+  markLastSeen(id: number): Promise<Date | undefined> {
+    return this.lastSeen.load(id);
   }
+
+  private readonly lastSeen = new Batcher<number, Date>(async (ids) => {
+    const at = new Date();
+    await UserModel.query(this.knex).whereIn('id', ids).patch({ last_seen_at: at });
+    return new Map(ids.map((id) => [id, at]));
+  });
 
   /** Active users whose username or display name starts with q, optionally only those in `onlyIds`. */
   async search(q: string, limit: number, onlyIds?: readonly number[]): Promise<UserRow[]> {
