@@ -201,7 +201,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await realtime.drain(5000);
       await new Promise<void>((resolve) => void realtime.io.close(() => resolve()));
-      await realtime.settle(2000);
+      await realtime.settle(1500); // drain (5 s) + this + HTTP (3 s) stay inside the 10 s shutdown budget
       const force = setTimeout(() => http.closeAllConnections(), 3000);
       await httpClosed;
       clearTimeout(force);
