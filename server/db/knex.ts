@@ -36,12 +36,14 @@ export function mysqlConnection(databaseUrl: string): Knex.MySql2ConnectionConfi
 }
 
 export function createKnex(options: DbOptions): Knex {
+  // What both databases share.
+  const common = { acquireConnectionTimeout: 10_000, ...(options.log ? { log: options.log } : {}) };
   let knex: Knex;
   if (options.databaseUrl) {
     knex = knexFactory({
+      ...common,
       client: 'mysql2',
       connection: mysqlConnection(options.databaseUrl),
-      ...(options.log ? { log: options.log } : {}),
       pool: {
         min: 0,
         max: options.poolMax ?? 10,
@@ -55,14 +57,13 @@ export function createKnex(options: DbOptions): Knex {
           );
         },
       },
-      acquireConnectionTimeout: 10_000,
     });
   } else {
     mkdirSync(options.dataDir, { recursive: true });
     knex = knexFactory({
+      ...common,
       client: 'better-sqlite3',
       connection: { filename: path.join(options.dataDir, 'messenger.sqlite') },
-      ...(options.log ? { log: options.log } : {}),
       useNullAsDefault: true,
       pool: {
         min: 1,
@@ -79,7 +80,6 @@ export function createKnex(options: DbOptions): Knex {
           }
         },
       },
-      acquireConnectionTimeout: 10_000,
     });
   }
   Model.knex(knex);

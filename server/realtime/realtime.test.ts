@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKnex } from '../db/knex.js';
+import { createRoom } from '../test/expect.js';
 import { startTestServer, type TestServer, type TestUser } from '../test/harness.js';
 import { collect, connectError, connectReady, connectSocket, once, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
 
@@ -213,12 +215,7 @@ describe('send rate limit', () => {
     const limited = await startTestServer({ SEND_RATE_BURST: '5', SEND_RATE_PER_SECOND: '1' });
     try {
       const [a, b] = [await limited.register(), await limited.register()];
-      const room = (
-        await limited.api
-          .post('/api/rooms')
-          .set(a.auth)
-          .send({ name: 'r', visibility: 'public', memberIds: [b.id] })
-      ).body.id as number;
+      const room = (await createRoom(limited, a, { visibility: 'public', memberIds: [b.id] })).id;
       const ca = await connectReady(limited.url, a.accessToken);
       sockets.push(ca.socket);
       const acks = [];
@@ -272,7 +269,6 @@ describe('shutdown', () => {
       expect(updates).toBeGreaterThan(0);
       expect(updates).toBeLessThan(40); // batched, not one UPDATE per user
       // Read back with a fresh connection: the server's pool is closed.
-      const { createKnex } = await import('../db/knex.js');
       const k = createKnex({ databaseUrl: node.config.databaseUrl, dataDir: node.config.dataDir });
       try {
         const rows = (await k('users')
