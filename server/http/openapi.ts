@@ -44,7 +44,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Messenger API', version, description: 'REST half of the messenger protocol (see PROTOCOL.md).' },
+    info: { title: 'Messenger API', version, description: 'REST half of the messenger protocol (see docs/PROTOCOL.md).' },
     servers: [{ url: '/' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths,
