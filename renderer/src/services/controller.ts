@@ -18,6 +18,9 @@ export type RealtimeFactory = (opts: {
 const defaultFactory: RealtimeFactory = ({ serverUrl, userId, getAccessToken }) =>
   new RealtimeClient({ serverUrl, getAccessToken, outboxStore: localOutboxStore(serverUrl, userId) });
 
+/** Pages of 100 fetched on open to reach the first unread message; past that, "Jump to first unread" fetches on. */
+const OPEN_UNREAD_PAGES = 20;
+
 export class AppController {
   rt: RealtimeLike | null = null;
   private wiring: Wiring | null = null;
@@ -125,6 +128,9 @@ export class AppController {
       const page = await this.rt.api.history(roomId);
       this.s.setLatestPage(roomId, page.messages);
       this.s.usersSeen(page.messages.map((m) => m.sender));
+      // Opening lands at the first unread message: have it loaded (up to a few thousand messages back).
+      const room = this.s.rooms.byId[roomId];
+      if (room && room.unreadCount > 0) await this.loadBackTo(roomId, room.lastReadSeq + 1, OPEN_UNREAD_PAGES);
     } catch {
       // Offline: the list shows what we have; the next open tries again.
     }
@@ -150,8 +156,27 @@ export class AppController {
     }
   }
 
-  markActiveRead(): void {
-    this.wiring?.markActiveRead();
+  /** The list has shown the room's messages up to `seq`: the read marker may move there. */
+  markSeen(roomId: number, seq: number): void {
+    this.wiring?.markSeen(roomId, seq);
+  }
+
+  /**
+   * Page older history in until `seq` is loaded (the first unread message, the original of a reply), at most
+   * `maxPages` pages of 100. True when it is loaded.
+   */
+  async loadBackTo(roomId: number, seq: number, maxPages = Infinity): Promise<boolean> {
+    for (let page = 0; ; page += 1) {
+      const t = this.s.messages.byRoom[roomId];
+      const first = t?.items[0]?.seq;
+      if (first === undefined) return false;
+      if (first <= seq) return true;
+      if (!t!.hasMoreBefore || page >= maxPages) return false;
+      if (t!.loadingBefore) await new Promise((r) => setTimeout(r, 50));
+      else await this.loadOlder(roomId);
+      // A failed page leaves loadingBefore false and the first seq unchanged: stop rather than spin.
+      if (this.s.messages.byRoom[roomId]?.items[0]?.seq === first && !this.s.messages.byRoom[roomId]?.loadingBefore) return false;
+    }
   }
 
   async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {

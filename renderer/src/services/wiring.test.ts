@@ -125,14 +125,39 @@ describe('wireRealtime', () => {
     expect(selectRoomList(s).map((r) => r.id)).toEqual([1, 2]); // most recent activity first (room 1 at :02)
   });
 
-  it('the open room in a focused window is read at once and does not notify', async () => {
+  it('the open room in a focused window does not notify, and is read as far as the list has shown it', async () => {
     const { store, emit, desktop, markRead, wiring } = await setup([room(1)]);
     dispose = wiring.dispose;
     store.getState().openRoom(1);
     emit('message', message(1, 1));
+    emit('message', message(1, 2));
     expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
     expect(desktop.notify).not.toHaveBeenCalled();
+    expect(markRead).not.toHaveBeenCalled(); // opening is not reading: nothing was on screen yet
+    wiring.markSeen(1, 1);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 1));
+    wiring.markSeen(1, 2);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 2));
+  });
+
+  it('opening a room with unread moves the marker only as messages are shown, and only while focused', async () => {
+    const { store, markRead, wiring } = await setup([room(1, { lastSeq: 5, lastReadSeq: 0, unreadCount: 5 })]);
+    dispose = wiring.dispose;
+    markRead.mockImplementation(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 5 - seq }));
+    store.getState().openRoom(1);
+    store.getState().addMessages(
+      1,
+      [1, 2, 3, 4, 5].map((seq) => message(1, seq)),
+    );
+    wiring.markSeen(1, 3);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 3));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(2);
+    store.getState().setWindowFocused(false);
+    wiring.markSeen(1, 5);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(markRead).not.toHaveBeenCalledWith(1, 5);
+    store.getState().setWindowFocused(true);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
   });
 
   it('own messages never count as unread or notify', async () => {

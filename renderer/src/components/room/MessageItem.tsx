@@ -3,6 +3,7 @@
 import { memo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../../protocol/types.js';
+import { isEmojiOnly } from '../../lib/emoji.js';
 import { dayLabel, fullStamp, timeOfDay } from '../../lib/format.js';
 import { useAppStore } from '../../store/index.js';
 import { findMessage, selectEditingId, selectUser } from '../../store/selectors.js';
@@ -10,6 +11,7 @@ import type { OutboxEntry } from '../../services/realtime-types.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
 import { EditBox } from './EditBox.js';
+import { RichText } from './RichText.js';
 
 function DaySeparator({ iso }: { iso: string }) {
   const { t, i18n } = useTranslation();
@@ -114,7 +116,9 @@ export const MessageItem = memo(function MessageItem({
             {editing ? (
               <EditBox message={m} onDone={() => setEditing(null)} />
             ) : (
-              <span className="msg-body">{recalled ? (own ? t('message.recalledByYou') : t('message.recalled')) : m.body}</span>
+              <div className={`msg-body${!recalled && isEmojiOnly(m.body) ? ' emoji-only' : ''}`}>
+                {recalled ? own ? t('message.recalledByYou') : t('message.recalled') : <RichText body={m.body} />}
+              </div>
             )}
             <span className="msg-meta">
               {m.editedAt && !recalled && <span className="edited">{t('message.edited')}</span>}
