@@ -161,7 +161,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
     await socket.join(rooms.map((r) => roomRoom(r.id)));
     const cameOnline = await deps.presence.connect(principal.userId, socket.id);
     if (!socket.connected) return;
-    socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms });
+    socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms, onlineCount: 0 });
     if (cameOnline) {
       const targets = [userRoom(principal.userId), ...rooms.map((r) => roomRoom(r.id))];
       io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });

@@ -195,7 +195,9 @@ export function roomsRoutes(rooms: RoomsService): RouteSpec[] {
       params: IdParams,
       body: RoomSettingsBody,
       responses: [{ status: 200, description: 'Room', schema: MyRoomSchema }],
-      handler: async ({ principal, params, body }) => ({ body: await rooms.setMuted(principal.userId, params.id, body.muted) }),
+      handler: async ({ principal, params, body }) => ({
+        body: await rooms.setMuted(principal.userId, params.id, body.muted ?? body.notify === 'none'),
+      }),
     }),
   ];
 }

@@ -93,8 +93,10 @@ export class RoomsService {
         name: r.kind === 'direct' ? (peer?.displayName ?? 'Direct message') : base.name,
         role: r.role,
         muted: bool(r.muted),
+        notify: bool(r.muted) ? 'none' : 'all',
         lastReadSeq: num(r.last_read_seq),
         unreadCount: unread.get(r.id) ?? 0,
+        mentionCount: 0,
         lastMessage: lastByRoom.get(r.id) ?? null,
         peer,
       };
@@ -238,7 +240,7 @@ export class RoomsService {
     const publics = new Map((await this.d.usersService.publicMany([...users.values()])).map((u) => [u.id, u]));
     return rows.flatMap((r) => {
       const user = publics.get(r.user_id);
-      return user ? [{ user, role: r.role, joinedAt: iso(r.joined_at) }] : [];
+      return user ? [{ user, role: r.role, joinedAt: iso(r.joined_at), lastReadSeq: num(r.last_read_seq) }] : [];
     });
   }
 
@@ -263,7 +265,7 @@ export class RoomsService {
     const [user] = await this.d.usersService.publicMany([(await this.d.users.findById(userId))!]);
     this.d.events.emit('room:member-joined', roomId, user!, role);
     await this.announceAdded(roomId, [userId]);
-    return { user: user!, role, joinedAt: iso(row?.joined_at ?? new Date()) };
+    return { user: user!, role, joinedAt: iso(row?.joined_at ?? new Date()), lastReadSeq: row ? num(row.last_read_seq) : 0 };
   }
 
   async join(userId: number, roomId: number): Promise<MyRoom> {
@@ -294,7 +296,7 @@ export class RoomsService {
     this.d.events.emit('room:member-updated', roomId, targetId, role);
     if (role === 'owner') this.d.events.emit('room:member-updated', roomId, userId, 'admin');
     const [user] = await this.d.usersService.publicMany([(await this.d.users.findById(targetId))!]);
-    return { user: user!, role, joinedAt: iso(target.joined_at) };
+    return { user: user!, role, joinedAt: iso(target.joined_at), lastReadSeq: num(target.last_read_seq) };
   }
 
   /** Owner/admin removes someone; anyone removes themselves (leave). */

@@ -35,8 +35,10 @@ function room(id: number, extra: Partial<MyRoom> = {}): MyRoom {
     lastSeq: 0,
     role: 'owner',
     muted: false,
+    notify: 'all',
     lastReadSeq: 0,
     unreadCount: 0,
+    mentionCount: 0,
     lastMessage: null,
     peer: null,
     ...extra,
@@ -53,6 +55,10 @@ function message(roomId: number, seq: number, sender = ann): Message {
     body: `hello ${seq}`,
     attachment: null,
     replyToId: null,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
+    system: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
@@ -96,7 +102,7 @@ async function setup(rooms: MyRoom[]) {
   const { rt, emit, markRead } = fakeRealtime(rooms);
   const desktop = fakeDesktop();
   const wiring = wireRealtime({ rt, store, desktop, readDelayMs: 0 });
-  emit('ready', { user: me, rooms: rooms.map((r) => ({ id: r.id, lastSeq: r.lastSeq, lastReadSeq: r.lastReadSeq })) });
+  emit('ready', { user: me, rooms: rooms.map((r) => ({ id: r.id, lastSeq: r.lastSeq, lastReadSeq: r.lastReadSeq })), onlineCount: 1 });
   await vi.waitFor(() => expect(store.getState().rooms.loaded).toBe(true));
   return { store, emit, desktop, markRead, wiring };
 }
@@ -245,7 +251,7 @@ describe('wireRealtime', () => {
     // Offline; meanwhile Ann renames. The reconnect's ready triggers the refresh.
     profiles.set(ann.id, { ...ann, displayName: 'Ann Lee' });
     profiles.set(bob.id, bob);
-    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }], onlineCount: 1 });
     await vi.waitFor(() => expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Ann Lee'));
     expect(usersByIds).toHaveBeenCalledTimes(1);
     expect([...usersByIds.mock.calls[0]![0]].sort()).toEqual([ann.id, bob.id]);
@@ -257,7 +263,7 @@ describe('wireRealtime', () => {
     emit('message', message(1, 1));
     let answer: (u: UserPublic[]) => void = () => undefined;
     usersByIds.mockImplementationOnce(() => new Promise((r) => (answer = r)));
-    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }], onlineCount: 1 });
     await vi.waitFor(() => expect(usersByIds).toHaveBeenCalled());
     emit('user:updated', { ...ann, displayName: 'Newest' });
     answer([{ ...ann, displayName: 'Older' }]);

@@ -27,7 +27,7 @@ export function useMembers(roomId: number): { members: Member[]; reload: () => v
         if (p.roomId !== roomId) return;
         setMembers((list) => [
           ...list.filter((m) => m.user.id !== p.user.id),
-          { user: p.user, role: p.role, joinedAt: new Date().toISOString() },
+          { user: p.user, role: p.role, joinedAt: new Date().toISOString(), lastReadSeq: 0 },
         ]);
       }),
       rt.on('room:member-left', (p) => {
