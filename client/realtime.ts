@@ -54,6 +54,9 @@ export interface RealtimeEvents {
   typing: [Payload<'typing'>];
   presence: [Payload<'presence'>];
   'user:updated': [Payload<'user:updated'>];
+  'room:settings': [Payload<'room:settings'>];
+  'room:member-read': [Payload<'room:member-read'>];
+  'message:reactions': [Payload<'message:reactions'>];
 }
 
 const PASSTHROUGH = [
@@ -63,6 +66,9 @@ const PASSTHROUGH = [
   'room:read',
   'typing',
   'presence',
+  'room:settings',
+  'room:member-read',
+  'message:reactions',
   'user:updated',
 ] as const;
 const FINAL_SEND_ERRORS = new Set(['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'ACCOUNT_DISABLED']);

@@ -1,7 +1,7 @@
 // Whether a message is only a few emoji (shown larger, as chat apps do). Pure, so the rule is pinned by tests.
 
 /** Everything that may take part in an emoji sequence: pictographs, flags, joiners, selectors, tones, keycaps, tags. */
-const EMOJI_PART = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/gu;
+const EMOJI_PART = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u200d|\ufe0f|\u20e3|[\u{1F3FB}-\u{1F3FF}]|[\u{E0020}-\u{E007F}]/gu;
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
 /** At most this many emoji count as "emoji only"; a longer row of them reads better at the normal size. */

@@ -2,9 +2,10 @@
 // store is only ever changed through its slice actions.
 import { RealtimeClient } from '../../../client/realtime.js';
 import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, SessionEndReason } from '../../../protocol/desktop.js';
-import type { Message, MyRoom, Role, Visibility } from '../../../protocol/types.js';
+import type { Message, MyRoom, NotifyLevel, Role, Visibility } from '../../../protocol/types.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomList } from '../store/selectors.js';
+import { preloadRichText } from '../components/room/RichText.js';
 import { localOutboxStore } from './outbox-store.js';
 import type { RealtimeLike } from './realtime-types.js';
 import { leaveRoomLocally, wireRealtime, type Wiring } from './wiring.js';
@@ -61,6 +62,7 @@ export class AppController {
   }
 
   private begin(session: DesktopSession): void {
+    void preloadRichText(); // the Markdown parser's chunk, fetched while the rooms load
     this.stopRealtime();
     this.s.signedIn(session);
     const rt = this.makeRealtime({
@@ -217,6 +219,32 @@ export class AppController {
       this.s.setMuted(roomId, !muted);
       throw err;
     }
+  }
+
+  /** Notification level (all / mentions / none); optimistic, undone when the server refuses. */
+  async setNotify(roomId: number, notify: NotifyLevel): Promise<void> {
+    const before = this.s.rooms.byId[roomId]?.notify ?? 'all';
+    this.s.setNotify(roomId, notify);
+    try {
+      this.s.upsertRoom(await this.api.setNotify(roomId, notify));
+    } catch (err) {
+      this.s.setNotify(roomId, before);
+      throw err;
+    }
+  }
+
+  /** Add or remove my reaction; the answer (and message:reactions for everyone) carries the whole list. */
+  async react(roomId: number, messageId: number, emoji: string, on: boolean): Promise<void> {
+    const { reactions } = await this.api.react(messageId, emoji, on);
+    this.s.setReactions(roomId, messageId, reactions);
+  }
+
+  /** Read markers of the room's members (for "Seen"), from a fresh member list. */
+  seedReceipts(roomId: number, members: readonly { user: { id: number }; lastReadSeq: number }[]): void {
+    this.s.setReceipts(
+      roomId,
+      members.map((m) => ({ userId: m.user.id, lastReadSeq: m.lastReadSeq })),
+    );
   }
 
   async updateRoom(roomId: number, patch: { name?: string; description?: string; visibility?: Visibility }): Promise<void> {

@@ -122,12 +122,13 @@ export function wireRealtime(deps: WiringDeps): Wiring {
     if (m.sender.id !== selfId) s().setTyping(m.roomId, m.sender.id, false, now());
     const ctx = {
       selfId,
-      roomMuted: known?.muted ?? false,
+      level: known ? (known.muted ? 'none' : known.notify) : 'all',
+      isDirect: known?.kind === 'direct',
       doNotDisturb: s().ui.settings.doNotDisturb,
       activeRoomId: s().ui.activeRoomId,
       windowFocused: s().ui.windowFocused && isVisible(),
-    };
-    if (shouldNotify({ roomId: m.roomId, senderId: m.sender.id, kind: m.kind }, ctx)) {
+    } as const;
+    if (shouldNotify({ roomId: m.roomId, senderId: m.sender.id, kind: m.kind, mentions: m.mentions }, ctx)) {
       void desktop.notify({
         roomId: m.roomId,
         roomName: selectRoomName(known)(s()).slice(0, 200),
@@ -183,6 +184,10 @@ export function wireRealtime(deps: WiringDeps): Wiring {
       if (userId !== s().session.user?.id) s().setTyping(roomId, userId, typing, now());
     }),
     rt.on('presence', ({ userId, online }) => s().setOnline(userId, online)),
+    // My notification level changed on another device.
+    rt.on('room:settings', ({ roomId, notify }) => s().setNotify(roomId, notify)),
+    rt.on('room:member-read', ({ roomId, userId, lastReadSeq }) => s().memberRead(roomId, userId, lastReadSeq)),
+    rt.on('message:reactions', ({ roomId, messageId, reactions }) => s().setReactions(roomId, messageId, reactions)),
     // A name or avatar changed (mine too, from another device): the overlay every name and avatar is read through.
     rt.on('user:updated', (user) => {
       liveUpdateAt.set(user.id, now());

@@ -9,13 +9,17 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { useTranslation } from 'react-i18next';
 import { continuesRun, startsDay } from '../../lib/grouping.js';
 import { useAppStore } from '../../store/index.js';
-import { selectOutbox, selectRoom, selectSelfId, selectTimeline } from '../../store/selectors.js';
+import { selectOutbox, selectProfiles, selectReceipts, selectRoom, selectSelfId, selectTimeline } from '../../store/selectors.js';
 import { useController } from '../context.js';
 import { ChatScroller, type ChatScrollerHandle } from './ChatScroller.js';
+import { JumpContext, type JumpApi } from './jump.js';
 import { MessageItem, PendingItem } from './MessageItem.js';
 
 /** Where the first unread message lands: this far below the top, so the "New messages" line above it shows. */
 const LANDING_OFFSET = 40;
+/** A jumped-to message sits this far down the view and stays highlighted this long. */
+const JUMP_OFFSET = 80;
+const HIGHLIGHT_MS = 2000;
 
 export function MessageList({ roomId }: { roomId: number }) {
   const { t } = useTranslation();
@@ -31,6 +35,10 @@ export function MessageList({ roomId }: { roomId: number }) {
   const [visible, setVisible] = useState<{ first: number; last: number } | null>(null);
   // The newest seq when the user left the bottom: later arrivals from others are "new" for the pill.
   const [arrivalBase, setArrivalBase] = useState<number | null>(null);
+
+  const receipts = useAppStore(selectReceipts(roomId));
+  const profiles = useAppStore(selectProfiles);
+  const [highlight, setHighlight] = useState<number | null>(null);
 
   const items = timeline.items;
   // An outbox entry whose message has arrived is already in the list; do not show it twice.
@@ -55,6 +63,32 @@ export function MessageList({ roomId }: { roomId: number }) {
     return null;
   }, [items, readAtOpen, firstSeq, selfId]);
 
+  // Read receipts under the newest message: "Seen" in a direct room once the peer has read my last message;
+  // "Seen by N" (names on hover) in a group, counting members other than the sender and me.
+  const last = items[items.length - 1];
+  const peerId = room?.kind === 'direct' ? (room.peer?.id ?? null) : null;
+  const seenLine = useMemo(() => {
+    if (!last || last.kind === 'system' || last.deletedAt !== null) return null;
+    if (peerId !== null) {
+      if (last.sender.id !== selfId || (receipts[peerId] ?? 0) < last.seq) return null;
+      return (
+        <div className="seen own" data-testid="seen">
+          {t('receipts.seen')}
+        </div>
+      );
+    }
+    const readers = Object.entries(receipts)
+      .filter(([id, seq]) => seq >= last.seq && Number(id) !== last.sender.id && Number(id) !== selfId)
+      .map(([id]) => Number(id));
+    if (readers.length === 0) return null;
+    const names = readers.map((id) => profiles[id]?.displayName ?? t('system.someone')).join(', ');
+    return (
+      <div className={`seen${last.sender.id === selfId ? ' own' : ''}`} title={names} data-testid="seen">
+        {t('receipts.seenBy', { count: readers.length })}
+      </div>
+    );
+  }, [last, peerId, receipts, profiles, selfId, t]);
+
   const renderRow = useCallback(
     (index: number) => {
       const i = index - firstSeq;
@@ -77,7 +111,9 @@ export function MessageList({ roomId }: { roomId: number }) {
               grouped={!newDay && !unreadLine && continuesRun(prev, m.sender.id, m)}
               own={m.sender.id === selfId}
               roomId={roomId}
+              highlighted={m.seq === highlight}
             />
+            {i === items.length - 1 && seenLine}
           </>
         );
       }
@@ -87,7 +123,7 @@ export function MessageList({ roomId }: { roomId: number }) {
       const prev = j === 0 ? last : undefined;
       return <PendingItem entry={e} grouped={j > 0 || continuesRun(prev, selfId, e)} />;
     },
-    [items, outbox, firstSeq, selfId, roomId, firstUnread, t],
+    [items, outbox, firstSeq, selfId, roomId, firstUnread, t, highlight, seenLine],
   );
 
   const rowKey = useCallback(
@@ -140,6 +176,24 @@ export function MessageList({ roomId }: { roomId: number }) {
     return n;
   }, [atBottom, arrivalBase, visible, items, firstSeq, selfId]);
 
+  // A reply's original: load history back to it if needed, bring it into view, highlight it for a moment.
+  const highlightTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(highlightTimer.current), []);
+  const jump = useMemo<JumpApi>(
+    () => ({
+      jumpTo(seq: number) {
+        void controller.loadBackTo(roomId, seq).then((loaded) => {
+          if (!loaded) return;
+          ref.current?.scrollToIndex(seq, JUMP_OFFSET);
+          setHighlight(seq);
+          clearTimeout(highlightTimer.current);
+          highlightTimer.current = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
+        });
+      },
+    }),
+    [controller, roomId],
+  );
+
   // The "New messages" line is above the view (or not loaded yet): offer to go back to it.
   const unreadAbove =
     readAtOpen !== null && (firstUnread === null ? firstSeq > readAtOpen + 1 : visible !== null && visible.first > firstUnread);
@@ -178,42 +232,44 @@ export function MessageList({ roomId }: { roomId: number }) {
   }
 
   return (
-    <div className="messages" onKeyDown={onKeyDown} role="log" aria-label={t('room.history')} aria-live="off">
-      <ChatScroller
-        ref={ref}
-        className="message-scroller"
-        tabIndex={0}
-        firstIndex={firstSeq}
-        count={total}
-        rowKey={rowKey}
-        renderRow={renderRow}
-        onStartReached={timeline.hasMoreBefore ? loadOlder : undefined}
-        followAppends={lastOwn}
-        onAtBottomChange={onAtBottomChange}
-        onVisibleRangeChange={onVisibleRangeChange}
-        atBottomThreshold={48}
-        estimatedRowHeight={44}
-        header={
-          <div className="history-top">
-            {timeline.hasMoreBefore ? (timeline.loadingBefore ? t('room.loadingOlder') : '') : t('room.beginning')}
-          </div>
-        }
-      />
-      {unreadAbove && (
-        <button type="button" className="jump-unread" onClick={() => void jumpToFirstUnread()}>
-          <Icon name="up" size={14} /> {t('room.jumpFirstUnread')}
-        </button>
-      )}
-      {!atBottom && (
-        <button
-          type="button"
-          className={`jump-latest${newBelow > 0 ? ' has-new' : ''}`}
-          onClick={() => ref.current?.scrollToBottom()}
-          aria-live="polite"
-        >
-          {newBelow > 0 ? t('room.newBelow', { count: newBelow }) : t('room.jumpLatest')} <Icon name="down" size={14} />
-        </button>
-      )}
-    </div>
+    <JumpContext.Provider value={jump}>
+      <div className="messages" onKeyDown={onKeyDown} role="log" aria-label={t('room.history')} aria-live="off">
+        <ChatScroller
+          ref={ref}
+          className="message-scroller"
+          tabIndex={0}
+          firstIndex={firstSeq}
+          count={total}
+          rowKey={rowKey}
+          renderRow={renderRow}
+          onStartReached={timeline.hasMoreBefore ? loadOlder : undefined}
+          followAppends={lastOwn}
+          onAtBottomChange={onAtBottomChange}
+          onVisibleRangeChange={onVisibleRangeChange}
+          atBottomThreshold={48}
+          estimatedRowHeight={44}
+          header={
+            <div className="history-top">
+              {timeline.hasMoreBefore ? (timeline.loadingBefore ? t('room.loadingOlder') : '') : t('room.beginning')}
+            </div>
+          }
+        />
+        {unreadAbove && (
+          <button type="button" className="jump-unread" onClick={() => void jumpToFirstUnread()}>
+            <Icon name="up" size={14} /> {t('room.jumpFirstUnread')}
+          </button>
+        )}
+        {!atBottom && (
+          <button
+            type="button"
+            className={`jump-latest${newBelow > 0 ? ' has-new' : ''}`}
+            onClick={() => ref.current?.scrollToBottom()}
+            aria-live="polite"
+          >
+            {newBelow > 0 ? t('room.newBelow', { count: newBelow }) : t('room.jumpLatest')} <Icon name="down" size={14} />
+          </button>
+        )}
+      </div>
+    </JumpContext.Provider>
   );
 }

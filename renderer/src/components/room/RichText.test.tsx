@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, render } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isEmojiOnly } from '../../lib/emoji.js';
-import { RichText } from './RichText.js';
+import { preloadRichText, RichText } from './RichText.js';
 
 afterEach(cleanup);
+beforeAll(() => preloadRichText());
 
 const html = (body: string, mentions?: { names: Set<string>; self: string }) =>
   render(

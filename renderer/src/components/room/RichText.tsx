@@ -3,8 +3,41 @@
 // escapes every string. The subset is what a chat needs (bold, italic, strike, inline code, code blocks, quotes,
 // lists, links); headings, tables, rules and images are shown as the text that was typed. Links open outside the app
 // (target=_blank: a new tab in a browser, the OS browser on the desktop through main's window-open handler).
-import { Lexer, type Token, type Tokens } from 'marked';
-import { memo, type ReactNode } from 'react';
+// marked is a separate chunk (15 KB compressed, kept off the first load): loading starts at sign-in, and until it
+// is there a body shows as its plain text.
+import type { Lexer as LexerType, Token, Tokens } from 'marked';
+import { memo, useEffect, useState, type ReactNode } from 'react';
+
+let lexer: typeof LexerType | null = null;
+let loading: Promise<void> | null = null;
+
+/** Start fetching the Markdown parser (idempotent); resolves when it is ready. */
+export function preloadRichText(): Promise<void> {
+  loading ??= import('marked').then(
+    (m) => {
+      lexer = m.Lexer;
+    },
+    () => {
+      loading = null; // offline at the wrong moment: the next render tries again
+    },
+  );
+  return loading;
+}
+
+function useLexer(needed: boolean): typeof LexerType | null {
+  const [ready, setReady] = useState(() => lexer); // a class is a function: never hand it to useState as is
+  useEffect(() => {
+    if (ready || !needed) return;
+    let live = true;
+    void preloadRichText().then(() => {
+      if (live) setReady(() => lexer);
+    });
+    return () => {
+      live = false;
+    };
+  }, [ready, needed]);
+  return ready ?? lexer;
+}
 
 /** Schemes a link may use; anything else (javascript:, data:, file:) stays text. */
 const SAFE_HREF = /^(https?:|mailto:)/i;
@@ -130,12 +163,13 @@ function block(t: Token, key: string, mentions: MentionContext | undefined): Rea
   }
 }
 
-export function renderRichText(body: string, mentions?: MentionContext): ReactNode {
-  if (!MAYBE_RICH.test(body)) return body;
-  const tokens = Lexer.lex(body, { gfm: true, breaks: true });
+export function renderRichText(lex: typeof LexerType, body: string, mentions?: MentionContext): ReactNode {
+  const tokens = lex.lex(body, { gfm: true, breaks: true });
   return tokens.map((t, i) => block(t, `b${i}`, mentions));
 }
 
 export const RichText = memo(function RichText({ body, mentions }: { body: string; mentions?: MentionContext }) {
-  return <>{renderRichText(body, mentions)}</>;
+  const rich = MAYBE_RICH.test(body);
+  const lex = useLexer(rich);
+  return <>{rich && lex ? renderRichText(lex, body, mentions) : body}</>;
 });
