@@ -8,7 +8,7 @@ import type {
   Message,
   MyRoom,
   NotifyLevel,
-  Reaction,
+  ReactionsChange,
   ReadResult,
   Role,
   Room,
@@ -220,8 +220,8 @@ export class ApiClient {
   recall(id: number) {
     return this.request<Message>('DELETE', `/messages/${id}`);
   }
-  /** Add (`on`) or remove one's own reaction; answers the message's whole new reaction list. */
+  /** Adds (`on`) or removes my reaction; idempotent. */
   react(id: number, emoji: string, on: boolean) {
-    return this.request<{ reactions: Reaction[] }>(on ? 'PUT' : 'DELETE', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
+    return this.request<ReactionsChange>(on ? 'PUT' : 'DELETE', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
   }
 }

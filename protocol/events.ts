@@ -53,6 +53,8 @@ export interface ServerToClientEvents {
   'room:settings': (payload: RoomSettingsChange) => void;
   /** Another member's read marker moved (coalesced: at most one per member per room per second). */
   'room:member-read': (payload: MemberRead) => void;
+  /** Several members' markers moved in the same window (same coalescing): one event for the room. */
+  'room:members-read': (payload: { roomId: number; reads: { userId: number; lastReadSeq: number }[] }) => void;
   /** A message's reactions changed; `reactions` is the whole new list. */
   'message:reactions': (payload: ReactionsChange) => void;
   typing: (payload: { roomId: number; userId: number; typing: boolean }) => void;

@@ -235,8 +235,8 @@ export class AppController {
 
   /** Add or remove my reaction; the answer (and message:reactions for everyone) carries the whole list. */
   async react(roomId: number, messageId: number, emoji: string, on: boolean): Promise<void> {
-    const { reactions } = await this.api.react(messageId, emoji, on);
-    this.s.setReactions(roomId, messageId, reactions);
+    if (!this.rt) return;
+    this.s.setReactions(roomId, messageId, await this.rt.react(messageId, emoji, on));
   }
 
   /** Read markers of the room's members (for "Seen"), from a fresh member list. */
