@@ -164,10 +164,9 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
           placeholder={t('composer.placeholder', { room: roomName })}
           aria-label={t('composer.label')}
           aria-invalid={tooLong || undefined}
-          role="combobox"
+          // A textbox that owns a suggestion list (kept a textbox: it is the message field first).
           aria-autocomplete="list"
-          aria-expanded={open}
-          aria-controls={`mentions-${roomId}`}
+          aria-controls={open ? `mentions-${roomId}` : undefined}
           aria-activedescendant={open ? `mention-${roomId}-${active}` : undefined}
           onChange={(e) => {
             onChange(e.target.value);

@@ -7,6 +7,7 @@
 // is there a body shows as its plain text.
 import type { Lexer as LexerType, Token, Tokens } from 'marked';
 import { memo, useEffect, useState, type ReactNode } from 'react';
+import { MENTION } from '../../../../protocol/mentions.js';
 
 let lexer: typeof LexerType | null = null;
 let loading: Promise<void> | null = null;
@@ -43,8 +44,6 @@ function useLexer(needed: boolean): typeof LexerType | null {
 const SAFE_HREF = /^(https?:|mailto:)/i;
 /** Bodies without any of these characters cannot hold Markdown, a link or a mention: skip the lexer. */
 const MAYBE_RICH = /[*_~`>#\-+[\]<!|\\@:.\n0-9]/;
-/** `@name` (a username: 3-32 of [A-Za-z0-9_]) or `@room`, not inside a word or an address. */
-const MENTION = /(^|[^A-Za-z0-9_.@])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_@])/g;
 
 export interface MentionContext {
   /** Lowercased usernames that this message mentions (only those are drawn as mentions). */
@@ -58,17 +57,17 @@ function withMentions(text: string, key: string, mentions: MentionContext | unde
   const out: ReactNode[] = [];
   let last = 0;
   for (const m of text.matchAll(MENTION)) {
-    const name = m[2]!.toLowerCase();
+    const name = m[1]!.toLowerCase();
     if (!mentions.names.has(name)) continue;
-    const at = m.index + m[1]!.length;
+    const at = m.index;
     if (at > last) out.push(text.slice(last, at));
     const self = name === mentions.self || name === 'room';
     out.push(
       <span key={`${key}@${at}`} className={`mention${self ? ' mention-self' : ''}`}>
-        @{m[2]}
+        @{m[1]}
       </span>,
     );
-    last = at + 1 + m[2]!.length;
+    last = at + 1 + m[1]!.length;
   }
   if (out.length === 0) return text;
   if (last < text.length) out.push(text.slice(last));
