@@ -10,8 +10,13 @@ export type Person = Awaited<ReturnType<typeof newPerson>> & { user: TestUser };
  * A person signed in through the login screen. With `recordNotifications`, the page may notify and every banner it
  * raises is kept in `window.__notes` (the real Notification is still constructed).
  */
-export async function signIn(browser: Browser, server: TestServer, user: TestUser, opts: { recordNotifications?: boolean } = {}): Promise<Person> {
-  const person = await newPerson(browser, server.url);
+export async function signIn(
+  browser: Browser,
+  server: TestServer,
+  user: TestUser,
+  opts: { recordNotifications?: boolean; locale?: string } = {},
+): Promise<Person> {
+  const person = await newPerson(browser, server.url, { locale: opts.locale });
   if (opts.recordNotifications) {
     await person.context.grantPermissions(['notifications'], { origin: server.url });
     await person.context.addInitScript(() => {
@@ -28,9 +33,9 @@ export async function signIn(browser: Browser, server: TestServer, user: TestUse
     await person.page.reload();
   }
   const { page } = person;
-  await page.getByLabel('Username or email').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel(/^username or email$|^用户名或邮箱$/i).fill(user.username);
+  await page.getByLabel(/^password$|^密码$/i).fill(user.password);
+  await page.getByRole('button', { name: /^log in$|^登录$/i }).click();
   await page.getByRole('navigation').waitFor();
   return { ...person, user };
 }

@@ -208,6 +208,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         const delta = el.offsetTop - scroller.scrollTop - anchor.current.offset;
         if (delta !== 0) scroller.scrollTop += delta;
       }
+      // Put there and the list ends within the view (a short room, a jump near the end): follow the bottom again,
+      // as a scroll there would have made it (setting scrollTop to where it already is fires no scroll event).
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 2) stuck.current = true;
       if (prepended) {
         const want = rangeFor(scroller.scrollTop, viewportHeight.current, false);
         if (want.start !== start || want.end !== end) {
