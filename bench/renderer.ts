@@ -73,6 +73,15 @@ export async function run(): Promise<void> {
     await fill(post(other), big.id, MESSAGES);
     await fill(post(other), small.id, 300);
     process.stdout.write(`seeded ${MESSAGES} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    // Read: a room with unread opens at its first unread message; these rooms are measured opening at the newest.
+    for (const roomId of [big.id, small.id]) {
+      const res = await fetch(`${server.url}/api/rooms/${roomId}/read`, {
+        method: 'PUT',
+        headers: { ...me.auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ seq: 1_000_000 }),
+      });
+      if (!res.ok) throw new Error(`read: ${res.status}`);
+    }
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // tsx (esbuild keepNames) wraps named functions in __name(); page.evaluate ships them as text, so define it.
