@@ -96,6 +96,24 @@ describe('conversation features, three people', () => {
 
     await roomRow(carol.page, ROOM).click();
     await roomRow(alice.page, ROOM).click();
+    // The @ autocomplete: members only (never herself), @room for the owner; keyboard and mouse.
+    const box = alice.page.getByRole('textbox', { name: 'Message' });
+    await box.fill('');
+    await box.pressSequentially('Thanks @');
+    const popup = alice.page.getByRole('listbox', { name: 'Mention someone' });
+    await popup.waitFor();
+    const options = await popup.getByRole('option').allInnerTexts();
+    expect(options.some((o) => o.includes(bobUser.username))).toBe(true);
+    expect(options.some((o) => o.includes(carolUser.username))).toBe(true);
+    expect(options.some((o) => o.includes(aliceUser.username))).toBe(false);
+    expect(options.some((o) => o.includes('@room'))).toBe(true);
+    await box.pressSequentially('bo');
+    await box.press('Enter'); // picks, does not send
+    expect(await box.inputValue()).toBe(`Thanks @${bobUser.username} `);
+    await box.pressSequentially('and @car');
+    await popup.getByRole('option', { name: new RegExp(carolUser.username) }).click();
+    expect(await box.inputValue()).toBe(`Thanks @${bobUser.username} and @${carolUser.username} `);
+    await box.fill('');
     await send(alice.page, 'Thanks both');
     const seen = alice.page.getByTestId('seen');
     await expect.poll(() => seen.innerText().catch(() => '')).toBe('Seen by 2');

@@ -166,6 +166,43 @@ describe('wireRealtime', () => {
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
   });
 
+  it('a room set to mentions notifies and counts only mentions of me; the badge follows the level', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1, { notify: 'mentions' }), room(2, { notify: 'none', muted: true })]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1));
+    emit('message', { ...message(1, 2), mentions: [3] }); // someone else
+    expect(desktop.notify).not.toHaveBeenCalled();
+    emit('message', { ...message(1, 3), body: '@me look', mentions: [me.id] });
+    expect(desktop.notify).toHaveBeenCalledTimes(1);
+    expect(desktop.notify).toHaveBeenLastCalledWith(expect.objectContaining({ roomId: 1, body: '@me look' }));
+    emit('message', { ...message(2, 1), mentions: [me.id] }); // muted: silent even when named
+    expect(desktop.notify).toHaveBeenCalledTimes(1);
+    const r = store.getState().rooms.byId[1]!;
+    expect([r.unreadCount, r.mentionCount]).toEqual([3, 1]);
+    expect(desktop.setUnreadCount).toHaveBeenLastCalledWith(1); // a mentions room adds its mentions, a muted room nothing
+  });
+
+  it('system messages never count as unread and never notify', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('message', { ...message(1, 1), kind: 'system', body: '', system: { event: 'member-joined', actorId: 2, userId: 2, name: null } });
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
+    expect(desktop.notify).not.toHaveBeenCalled();
+  });
+
+  it('follows room:settings from another device, reactions and other members’ read markers', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('room:settings', { roomId: 1, notify: 'none', muted: true });
+    expect(store.getState().rooms.byId[1]).toMatchObject({ notify: 'none', muted: true });
+    emit('message', message(1, 1));
+    emit('message:reactions', { roomId: 1, messageId: 1001, reactions: [{ emoji: '👍', userIds: [2] }] });
+    expect(store.getState().messages.byRoom[1]!.items[0]!.reactions).toEqual([{ emoji: '👍', userIds: [2] }]);
+    emit('room:member-read', { roomId: 1, userId: 2, lastReadSeq: 1 });
+    emit('room:member-read', { roomId: 1, userId: 2, lastReadSeq: 0 }); // late and older: ignored
+    expect(store.getState().receipts.byRoom[1]).toEqual({ 2: 1 });
+  });
+
   it('own messages never count as unread or notify', async () => {
     const { store, emit, desktop, wiring } = await setup([room(1)]);
     dispose = wiring.dispose;
