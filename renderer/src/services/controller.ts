@@ -163,6 +163,11 @@ export class AppController {
     this.wiring?.markSeen(roomId, seq);
   }
 
+  /** The room's view closes (another room opened, or none). */
+  leftRoom(roomId: number): void {
+    this.wiring?.leftRoom(roomId);
+  }
+
   /**
    * Page older history in until `seq` is loaded (the first unread message, the original of a reply), at most
    * `maxPages` pages of 100. True when it is loaded.

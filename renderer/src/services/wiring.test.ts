@@ -66,13 +66,15 @@ function message(roomId: number, seq: number, sender = ann): Message {
 }
 
 const profiles = new Map<number, UserPublic>();
+/** What GET /rooms/:id answers, when a test sets it. */
+const roomById = new Map<number, MyRoom>();
 const usersByIds = vi.fn(async (ids: readonly number[]) => ids.flatMap((id) => (profiles.has(id) ? [profiles.get(id)!] : [])));
 
 function fakeRealtime(rooms: MyRoom[]) {
   const listeners = new Map<string, Set<(p: never) => void>>();
   const markRead = vi.fn(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 0 }));
   const rt = {
-    api: { rooms: async () => rooms, room: async (id: number) => room(id), usersByIds } as unknown as ApiClient,
+    api: { rooms: async () => rooms, room: async (id: number) => roomById.get(id) ?? room(id), usersByIds } as unknown as ApiClient,
     state: 'online',
     markRead,
     on: (event: string, fn: (p: never) => void) => {
@@ -111,6 +113,7 @@ let dispose: (() => void) | undefined;
 afterEach(() => {
   dispose?.();
   profiles.clear();
+  roomById.clear();
   usersByIds.mockClear();
 });
 
@@ -144,6 +147,19 @@ describe('wireRealtime', () => {
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 1));
     wiring.markSeen(1, 2);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 2));
+  });
+
+  it('leaving a room with messages that were never scrolled to asks the server for its unread count', async () => {
+    const { store, emit, wiring } = await setup([room(1, { lastSeq: 0 })]);
+    dispose = wiring.dispose;
+    store.getState().openRoom(1);
+    emit('message', message(1, 1));
+    emit('message', message(1, 2));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0); // in front of the user
+    wiring.markSeen(1, 1);
+    roomById.set(1, room(1, { lastSeq: 2, lastReadSeq: 1, unreadCount: 1 }));
+    wiring.leftRoom(1);
+    await vi.waitFor(() => expect(store.getState().rooms.byId[1]!.unreadCount).toBe(1));
   });
 
   it('opening a room with unread moves the marker only as messages are shown, and only while focused', async () => {

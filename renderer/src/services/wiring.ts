@@ -24,6 +24,11 @@ export interface Wiring {
    * marker follows, debounced, and only while the window is focused and visible.
    */
   markSeen(roomId: number, seq: number): void;
+  /**
+   * The user leaves a room's view. Messages that arrived while it was open were not counted as unread (it was in
+   * front of the user); any they never scrolled to are unread after all, so the room's count is fetched anew.
+   */
+  leftRoom(roomId: number): void;
   dispose(): void;
 }
 
@@ -223,6 +228,10 @@ export function wireRealtime(deps: WiringDeps): Wiring {
 
   return {
     markSeen,
+    leftRoom(roomId) {
+      const room = s().rooms.byId[roomId];
+      if (room && Math.max(room.lastReadSeq, seenUpTo.get(roomId) ?? 0) < room.lastSeq) void fetchRoom(roomId);
+    },
     dispose() {
       clearTimeout(readTimer);
       clearInterval(typingSweep);

@@ -140,6 +140,8 @@ export function MessageList({ roomId }: { roomId: number }) {
   const lastOwn = outbox.length > 0 || items[items.length - 1]?.sender.id === selfId;
   const loadOlder = useCallback(() => void controller.loadOlder(roomId), [controller, roomId]);
 
+  useEffect(() => () => controller.leftRoom(roomId), [controller, roomId]);
+
   // Land at the first unread message once it is loaded (once per opening of the room).
   const landed = useRef(false);
   useEffect(() => {
