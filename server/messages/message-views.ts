@@ -91,7 +91,8 @@ export function toMessage(r: MessageRow, sender: UserPublic, extras: Extras = NO
     id,
     roomId: r.room_id,
     seq: num(r.seq),
-    clientId: r.client_id,
+    // System messages carry a server-made clientId only to satisfy the (sender, clientId) key; clients never see it.
+    clientId: r.kind === 'system' ? null : r.client_id,
     sender,
     kind: r.kind,
     body: r.body,

@@ -216,9 +216,19 @@ describe('create, get, list, update', () => {
       visibility: 'private',
       role: 'owner',
       memberCount: 3,
-      lastSeq: 0,
+      // The timeline opens with the room-created system message, which is never unread.
+      lastSeq: 1,
       unreadCount: 0,
-      lastMessage: null,
+      mentionCount: 0,
+      notify: 'all',
+      muted: false,
+      lastMessage: {
+        seq: 1,
+        kind: 'system',
+        body: '',
+        clientId: null,
+        system: { event: 'room-created', actorId: a.id, userId: null, name: 'Project' },
+      },
       peer: null,
       createdBy: a.id,
     });
