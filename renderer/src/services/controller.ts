@@ -19,9 +19,6 @@ export type RealtimeFactory = (opts: {
 const defaultFactory: RealtimeFactory = ({ serverUrl, userId, getAccessToken }) =>
   new RealtimeClient({ serverUrl, getAccessToken, outboxStore: localOutboxStore(serverUrl, userId) });
 
-/** Pages of 100 fetched on open to reach the first unread message; past that, "Jump to first unread" fetches on. */
-const OPEN_UNREAD_PAGES = 20;
-
 export class AppController {
   rt: RealtimeLike | null = null;
   private wiring: Wiring | null = null;
@@ -130,9 +127,6 @@ export class AppController {
       const page = await this.rt.api.history(roomId);
       this.s.setLatestPage(roomId, page.messages);
       this.s.usersSeen(page.messages.map((m) => m.sender));
-      // Opening lands at the first unread message: have it loaded (up to a few thousand messages back).
-      const room = this.s.rooms.byId[roomId];
-      if (room && room.unreadCount > 0) await this.loadBackTo(roomId, room.lastReadSeq + 1, OPEN_UNREAD_PAGES);
     } catch {
       // Offline: the list shows what we have; the next open tries again.
     }

@@ -29,7 +29,9 @@ import { flushSync } from 'react-dom';
 export interface ChatScrollerHandle {
   scrollToBottom(): void;
   /** Bring a row into view with its top `offset` pixels below the viewport's top (or as far as the list allows). */
-  scrollToIndex(index: number, offset?: number): void;
+  scrollToIndex(index: number, offset?: number, onDone?: () => void): void;
+  /** The rows on screen right now, by the same rule as onVisibleRangeChange (measured, not from the observer). */
+  visibleRange(): { first: number; last: number } | null;
 }
 
 export interface ChatScrollerProps {
@@ -105,6 +107,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
   const viewportHeight = useRef(0);
   // Bumped by scrollToIndex so the layout effect runs and puts the anchor row where it was asked to be.
   const [seekVersion, seek] = useReducer((v: number) => v + 1, 0);
+  const seekDone = useRef<(() => void) | null>(null);
 
   // Offsets of the rows relative to the list's top, from measured heights or the estimate.
   const prefix = useMemo(() => {
@@ -221,6 +224,10 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     }
     recordAnchor();
     reportBottom(stuck.current || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= atBottomThreshold);
+    // A seek has landed: rows measured, range settled, scrollTop applied.
+    const done = seekDone.current;
+    seekDone.current = null;
+    done?.();
     // renderRow/rowKey: new row content may have new heights. Every setState above is conditional on a change,
     // and the heights converge, so this settles within a pass or two.
   }, [
@@ -329,9 +336,29 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         flushSync(() => setRange(rangeFor(0, scroller.clientHeight, true)));
         scroller.scrollTop = scroller.scrollHeight;
       },
-      scrollToIndex(index, offset = 0) {
+      visibleRange() {
+        const scroller = scrollerRef.current;
+        if (!scroller || !listRef.current) return null;
+        const view = scroller.getBoundingClientRect();
+        let first = Infinity;
+        let last = -Infinity;
+        for (const el of listRef.current.children) {
+          const row = el as HTMLElement;
+          if (row.dataset['index'] === undefined) continue;
+          const r = row.getBoundingClientRect();
+          const shown = Math.min(r.bottom, view.bottom) - Math.max(r.top, view.top);
+          if (shown > 0 && (shown >= r.height / 2 || shown >= view.height / 2)) {
+            const i = Number(row.dataset['index']);
+            first = Math.min(first, i);
+            last = Math.max(last, i);
+          }
+        }
+        return last === -Infinity ? null : { first, last };
+      },
+      scrollToIndex(index, offset = 0, onDone) {
         const scroller = scrollerRef.current;
         if (!scroller || index < firstIndex || index >= firstIndex + count) return;
+        seekDone.current = onDone ?? null;
         // Not stuck any more: the layout effect keeps the anchor row at `offset`, measuring the rows around it first.
         stuck.current = false;
         anchor.current = { index, offset };

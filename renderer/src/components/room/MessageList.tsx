@@ -17,6 +17,8 @@ import { MessageItem, PendingItem } from './MessageItem.js';
 
 /** Where the first unread message lands: this far below the top, so the "New messages" line above it shows. */
 const LANDING_OFFSET = 40;
+/** Pages of 100 fetched on opening to reach the first unread message; past that, "Jump to first unread" fetches on. */
+const OPEN_UNREAD_PAGES = 20;
 /** A jumped-to message sits this far down the view and stays highlighted this long. */
 const JUMP_OFFSET = 80;
 const HIGHLIGHT_MS = 2000;
@@ -142,23 +144,41 @@ export function MessageList({ roomId }: { roomId: number }) {
 
   useEffect(() => () => controller.leftRoom(roomId), [controller, roomId]);
 
-  // Land at the first unread message once it is loaded (once per opening of the room).
-  const landed = useRef(false);
+  // Opening with unread: page history back to the first unread message (a few thousand messages at most), then
+  // land there. Until then the newest rows are on screen only on the way, and are not "seen".
+  const [settled, setSettled] = useState(readAtOpen === null);
+  const settledRef = useRef(settled);
+  settledRef.current = settled;
+  const loadingBack = useRef(false);
   useEffect(() => {
-    if (landed.current || firstUnread === null) return;
-    landed.current = true;
-    ref.current?.scrollToIndex(firstUnread, LANDING_OFFSET);
-  }, [firstUnread]);
+    if (settled || loadingBack.current || !timeline.initialised || readAtOpen === null) return;
+    loadingBack.current = true;
+    void controller.loadBackTo(roomId, readAtOpen + 1, OPEN_UNREAD_PAGES).finally(() => setSettled(true));
+  }, [settled, timeline.initialised, controller, roomId, readAtOpen]);
 
   // What is on screen is what is read (never past the last message: outbox rows follow it).
-  const onVisibleRangeChange = useCallback(
+  const report = useCallback(
     (first: number, last: number) => {
       setVisible((v) => (v && v.first === first && v.last === last ? v : { first, last }));
       const seq = Math.min(last, lastSeq);
-      if (seq > 0) controller.markSeen(roomId, seq);
+      if (seq > 0 && settledRef.current) controller.markSeen(roomId, seq);
     },
     [controller, roomId, lastSeq],
   );
+  /** What is on screen now (after a seek, or when the observer has nothing new to say). */
+  const reportNow = useCallback(() => {
+    const r = ref.current?.visibleRange();
+    if (r) report(r.first, r.last);
+  }, [report]);
+
+  // Land at the first unread message (once per opening of the room); without one to land on, what is in view is seen.
+  const landed = useRef(false);
+  useEffect(() => {
+    if (landed.current || !settled) return;
+    landed.current = true;
+    if (firstUnread !== null) ref.current?.scrollToIndex(firstUnread, LANDING_OFFSET, reportNow);
+    else reportNow();
+  }, [settled, firstUnread, reportNow]);
 
   const onAtBottomChange = useCallback(
     (bottom: boolean) => {
@@ -247,7 +267,7 @@ export function MessageList({ roomId }: { roomId: number }) {
           onStartReached={timeline.hasMoreBefore ? loadOlder : undefined}
           followAppends={lastOwn}
           onAtBottomChange={onAtBottomChange}
-          onVisibleRangeChange={onVisibleRangeChange}
+          onVisibleRangeChange={report}
           atBottomThreshold={48}
           estimatedRowHeight={44}
           header={
