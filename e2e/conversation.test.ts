@@ -148,6 +148,8 @@ describe('conversation features, two people', () => {
     const picker = bob.page.locator('.emoji-popover emoji-picker');
     await picker.waitFor();
     await picker.locator('input[type="search"]').fill('thumbs up');
+    await picker.locator('[role="option"][id^="emo-"]').first().waitFor();
+    await shot(bob.page, 'conversation-03a-picker');
     await picker.locator('[role="option"][id^="emo-"]').first().click();
     await expect.poll(() => bob.page.locator('.emoji-popover').count()).toBe(0);
 

@@ -66,6 +66,7 @@ export const en = {
     unread_one: '{{count}} unread message',
     unread_other: '{{count}} unread messages',
     muted: 'Muted',
+    mentionsOnly: 'Mentions only',
   },
   room: {
     region: 'Conversation',

@@ -68,6 +68,7 @@ export const zhCN: Resources = {
     unread_one: '{{count}} 条未读消息',
     unread_other: '{{count}} 条未读消息',
     muted: '已静音',
+    mentionsOnly: '仅 @我',
   },
   room: {
     region: '对话',

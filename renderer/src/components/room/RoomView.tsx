@@ -82,6 +82,7 @@ export function RoomView({ roomId }: { roomId: number }) {
           </div>
           <div className="head-actions">
             {room.muted && <span className="muted-tag">{t('rooms.muted')}</span>}
+            {!room.muted && room.notify === 'mentions' && <span className="muted-tag">{t('rooms.mentionsOnly')}</span>}
             {room.kind === 'group' && (
               <button
                 type="button"
