@@ -108,6 +108,8 @@ describe('messages', () => {
     expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const del = await cs.socket.emitWithAck('message:delete', { messageId: ack.message.id });
     expect(del).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const react = await cs.socket.emitWithAck('message:react', { messageId: ack.message.id, emoji: '👍', on: true });
+    expect(react).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await new Promise((r) => setTimeout(r, 100));
     expect(strangerGot).toEqual([]);
   });
@@ -139,6 +141,25 @@ describe('messages', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const good = await socket.emitWithAck('message:send', { roomId: room, clientId: 'ok-1', body: 'still fine' });
     expect(good.ok).toBe(true);
+    if (!good.ok) return;
+    const badReactions: unknown[] = [
+      null,
+      {},
+      { messageId: good.message.id },
+      { messageId: good.message.id, emoji: '👍' },
+      { messageId: good.message.id, emoji: '👍', on: 'yes' },
+      { messageId: good.message.id, emoji: 'x', on: true },
+      { messageId: good.message.id, emoji: '👍👎', on: true },
+      { messageId: good.message.id, emoji: '\ud83d', on: true },
+      { messageId: good.message.id, emoji: '👍'.repeat(40), on: true },
+      { messageId: -1, emoji: '👍', on: true },
+      { messageId: good.message.id, emoji: '👍', on: true, extra: 1 },
+    ];
+    for (const payload of badReactions) {
+      const res = await socket.emitWithAck('message:react', payload as never);
+      expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    expect(await t.server.knex('message_reactions').count({ n: '*' })).toEqual([{ n: 0 }]);
     expect(await t.server.knex('messages').where({ room_id: room, kind: 'text' }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
