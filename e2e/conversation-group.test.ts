@@ -86,6 +86,20 @@ describe('conversation features, three people', () => {
     expect(raised[1]!.body).toContain('standup in five minutes');
   });
 
+  it('Do Not Disturb silences everything, mentions included', async () => {
+    await bob.page.getByRole('button', { name: 'Me and settings' }).click();
+    await bob.page.getByRole('checkbox', { name: 'Do not disturb' }).check();
+    await bob.page.keyboard.press('Escape');
+    const before = (await notes(bob.page)).length;
+    await post(server, aliceUser, roomId, `@${bobUser.username} are you around?`);
+    // The sentinel: the mention has reached Bob (his room is marked), so a banner would have been raised by now.
+    await expect.poll(() => roomRow(bob.page, ROOM).getAttribute('aria-label')).toContain('3 unread mentions');
+    expect(await notes(bob.page)).toHaveLength(before);
+    await bob.page.getByRole('button', { name: 'Me and settings' }).click();
+    await bob.page.getByRole('checkbox', { name: 'Do not disturb' }).uncheck();
+    await bob.page.keyboard.press('Escape');
+  });
+
   it('Bob sees his mention highlighted; Alice sees who read her message', async () => {
     await roomRow(bob.page, ROOM).click();
     const mention = message(bob.page, 'please look at the draft');
