@@ -1,6 +1,7 @@
 // Domain events, emitted by services only after their transaction has committed.
 // The realtime gateway turns them into Socket.IO events (across nodes through the adapter).
 import { EventEmitter } from 'node:events';
+import type { SessionEndCode } from '../protocol/errors.js';
 import type { Message, MyRoom, Role, Room, UserPublic } from '../protocol/types.js';
 
 export interface DomainEvents {
@@ -15,7 +16,7 @@ export interface DomainEvents {
   'room:member-updated': [roomId: number, userId: number, role: Role];
   'room:read': [roomId: number, userId: number, lastReadSeq: number];
   /** Sessions that must end now: their sockets get session:revoked and are disconnected. */
-  'sessions:revoked': [userId: number, sessionIds: number[] | 'all', reason: string];
+  'sessions:revoked': [userId: number, sessionIds: number[] | 'all', code: SessionEndCode];
   'user:updated': [user: UserPublic];
 }
 

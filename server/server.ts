@@ -113,6 +113,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     presence,
     events,
     refreshTtlSeconds: config.refreshTokenTtl,
+    refreshGraceSeconds: config.refreshGraceSeconds,
+    logger: logger.child({ component: 'auth' }),
     limits: {
       loginPerAccount: createLimiter(
         { keyPrefix: `${config.redisPrefix}:login-account`, points: config.loginRateLimit, durationSeconds: 15 * 60 },
@@ -165,6 +167,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     rooms,
     messages,
     usersRepo,
+    sessionsRepo,
     presence,
     events,
     redis,
