@@ -67,7 +67,7 @@ describe('RealtimeClient', () => {
     const got: Message[] = [];
     const ended: string[] = [];
     client.on('message', (m) => got.push(m));
-    client.on('session:ended', (e) => ended.push(e.reason));
+    client.on('session:ended', (e) => ended.push(e.code));
     client.connect();
     await waitFor(() => client.state === 'online', 5000, 'online');
     const sender = new ApiClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a) });

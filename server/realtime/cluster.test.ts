@@ -90,6 +90,6 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     expect(await revoked).toMatchObject({ code: 'LOGGED_OUT' });
     await waitFor(() => sb.disconnected, 10_000, 'b disconnected');
     expect(await offline).toMatchObject({ userId: b.user.id, online: false });
-    expect((await connectError(n2.url, b.accessToken)).message).toBe('UNAUTHENTICATED');
+    expect((await connectError(n2.url, b.accessToken)).message).toBe('LOGGED_OUT');
   }, 60_000);
 });

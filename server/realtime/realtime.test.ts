@@ -367,7 +367,7 @@ describe('revocation', () => {
     expect(s1Events).toEqual([]);
     expect(s1.socket.connected).toBe(true);
     const err = await connectError(t.url, second.accessToken);
-    expect(err.message).toBe('UNAUTHENTICATED');
+    expect(err.message).toBe('LOGGED_OUT');
   });
 
   it('a disabled account is cut off everywhere', async () => {
