@@ -166,7 +166,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
 
   try {
     // Two queries per handshake in all: the session check (which read the user) and this one.
-    const rooms = await deps.rooms.markers(principal.userId);
+    const rooms = await withinTime(deps.rooms.markers(principal.userId), deps.config.socketSetupTimeoutMs);
     if (!socket.connected) return;
     await socket.join(rooms.map((r) => roomRoom(r.id)));
     const cameOnline = await deps.presence.connect(principal.userId, socket.id);
