@@ -218,7 +218,10 @@ export class AuthService {
         return this.issue(outcome.user, outcome.next, nextToken);
       case 'reused': {
         const family = outcome.row.family_id ?? outcome.row.id;
-        this.d.logger.info({ event: 'auth.revoked', userId: outcome.row.user_id, sessions: [family], code: 'REUSE_DETECTED' }, 'session revoked');
+        this.d.logger.info(
+          { event: 'auth.revoked', userId: outcome.row.user_id, sessions: [family], code: 'REUSE_DETECTED' },
+          'session revoked',
+        );
         this.d.events.emit('sessions:revoked', outcome.row.user_id, [family], 'REUSE_DETECTED');
         throw sessionEnded('REUSE_DETECTED');
       }

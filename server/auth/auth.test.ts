@@ -216,7 +216,9 @@ describe('refresh', () => {
       // The family is intact: the successor rotates on, and the session list still shows one session.
       const next = await refresh(successor!);
       expectStatus(next, 200);
-      expect(((await t.api.get('/api/auth/sessions').set(bearer((next.body as AuthResult).accessToken))).body as SessionInfo[]).length).toBe(1);
+      expect(
+        ((await t.api.get('/api/auth/sessions').set(bearer((next.body as AuthResult).accessToken))).body as SessionInfo[]).length,
+      ).toBe(1);
     }
   });
 });

@@ -100,11 +100,7 @@ export class SessionsRepository {
    * when there is no such session of this user. Only runs on the refusal path, so it costs nothing on the hot one.
    */
   async endCode(userId: number, familyId: number): Promise<SessionEndCode | undefined> {
-    const row = await SessionModel.query(this.knex)
-      .where('family_id', familyId)
-      .where('user_id', userId)
-      .orderBy('id', 'desc')
-      .first();
+    const row = await SessionModel.query(this.knex).where('family_id', familyId).where('user_id', userId).orderBy('id', 'desc').first();
     if (!row) return undefined;
     if (row.revoked_at) return isSessionEndCode(row.revoked_reason) ? row.revoked_reason : 'SESSION_REVOKED';
     return 'SESSION_EXPIRED';
@@ -115,9 +111,11 @@ export class SessionsRepository {
    * second to end sockets whose revocation it did not hear about (another process, or Redis was down).
    */
   async revokedSince(since: Date): Promise<{ familyId: number; userId: number; code: SessionEndCode }[]> {
-    const rows = (await this.knex('sessions')
-      .where('revoked_at', '>=', since)
-      .distinct('family_id', 'user_id', 'revoked_reason')) as { family_id: number; user_id: number; revoked_reason: string | null }[];
+    const rows = (await this.knex('sessions').where('revoked_at', '>=', since).distinct('family_id', 'user_id', 'revoked_reason')) as {
+      family_id: number;
+      user_id: number;
+      revoked_reason: string | null;
+    }[];
     return rows.map((r) => ({
       familyId: r.family_id,
       userId: r.user_id,

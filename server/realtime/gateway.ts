@@ -179,7 +179,10 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
   } catch (err) {
     // A database or Redis hiccup is not a revocation: the client reconnects with backoff and keeps its session.
     log.warn({ err }, 'socket setup failed');
-    socket.emit('session:interrupted', { code: 'SERVICE_UNAVAILABLE', message: 'the server could not set up this connection; retry shortly' });
+    socket.emit('session:interrupted', {
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'the server could not set up this connection; retry shortly',
+    });
     socket.disconnect(true);
   }
 }
@@ -248,7 +251,11 @@ function watchRevocations(io: IoServer, deps: RealtimeDeps): () => void {
         for (const r of rows) {
           if (!io.of('/').adapter.rooms.has(sessionRoom(r.familyId))) continue;
           const ended = endLocally(io, r.userId, [r.familyId], r.code);
-          if (ended) deps.logger.info({ event: 'auth.revocation_applied', userId: r.userId, sessionId: r.familyId, code: r.code, sockets: ended }, 'revoked session found by the periodic check');
+          if (ended)
+            deps.logger.info(
+              { event: 'auth.revocation_applied', userId: r.userId, sessionId: r.familyId, code: r.code, sockets: ended },
+              'revoked session found by the periodic check',
+            );
         }
       })
       .catch((err: unknown) => deps.logger.debug({ err }, 'revocation check failed; retrying'))

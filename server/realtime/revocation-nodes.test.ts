@@ -59,7 +59,11 @@ afterAll(async () => {
 
 async function register(node: ServerProcess): Promise<AuthResult & { username: string }> {
   const username = uniqueName('rn');
-  const auth = await new ApiClient({ serverUrl: node.url }).register({ username, email: `${username}@example.test`, password: 'correct horse battery' });
+  const auth = await new ApiClient({ serverUrl: node.url }).register({
+    username,
+    email: `${username}@example.test`,
+    password: 'correct horse battery',
+  });
   return { ...auth, username };
 }
 
@@ -87,7 +91,9 @@ describe('two nodes, Redis down during the change', () => {
 
     let at1 = 0;
     const ended1 = once(s1, 'session:revoked', 30_000).then((p) => ((at1 = Date.now()), p));
-    await new ApiClient({ serverUrl: n1.url, getAccessToken: () => Promise.resolve(loggingOut.accessToken) }).logout(loggingOut.refreshToken);
+    await new ApiClient({ serverUrl: n1.url, getAccessToken: () => Promise.resolve(loggingOut.accessToken) }).logout(
+      loggingOut.refreshToken,
+    );
     const loggedOutAt = Date.now();
     expect(await ended1).toMatchObject({ code: 'LOGGED_OUT' });
     expect(at1 - loggedOutAt).toBeLessThanOrEqual(2000);

@@ -89,7 +89,10 @@ describe('revocation reaches open sockets with its code', () => {
     // Logout of the third session.
     const s3 = await open(third.accessToken);
     const ended3 = once(s3, 'session:revoked');
-    await t.api.post('/api/auth/logout').set({ Authorization: `Bearer ${third.accessToken}` }).send({ refreshToken: third.refreshToken });
+    await t.api
+      .post('/api/auth/logout')
+      .set({ Authorization: `Bearer ${third.accessToken}` })
+      .send({ refreshToken: third.refreshToken });
     expect(await ended3).toMatchObject({ code: 'LOGGED_OUT' });
     await waitFor(() => s3.disconnected, 5000, 'disconnect');
   });
