@@ -3,8 +3,7 @@
 // lock on room_members (the set-up's membership read waits on it past SOCKET_SETUP_TIMEOUT_MS). SQLite, whose readers
 // never wait on a writer: the table is briefly missing, a database error in the same place.
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { createConnection } from 'mysql2/promise';
+import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealtimeClient, type ConnectionState } from '../../client/realtime.js';
 import { mysqlConnection } from '../db/knex.js';
@@ -27,21 +26,27 @@ async function breakSetup(): Promise<() => Promise<void>> {
 }
 
 async function applyFault(): Promise<() => Promise<void>> {
+  // One connection of our own (pool of one), so the lock and its release happen on the same session.
+  const db = t.config.databaseUrl
+    ? knexFactory({ client: 'mysql2', connection: mysqlConnection(t.config.databaseUrl), pool: { min: 1, max: 1 } })
+    : knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(t.config.dataDir, 'messenger.sqlite') },
+        useNullAsDefault: true,
+        pool: { min: 1, max: 1 },
+      });
   if (t.config.databaseUrl) {
-    const conn = await createConnection(mysqlConnection(t.config.databaseUrl));
-    await conn.query('LOCK TABLES room_members WRITE');
+    await db.raw('LOCK TABLES room_members WRITE');
     return async () => {
-      await conn.query('UNLOCK TABLES');
-      await conn.end();
+      await db.raw('UNLOCK TABLES');
+      await db.destroy();
     };
   }
-  const db = new Database(path.join(t.config.dataDir, 'messenger.sqlite'));
-  db.pragma('busy_timeout = 5000');
-  db.exec('ALTER TABLE room_members RENAME TO room_members_away');
-  return () => {
-    db.exec('ALTER TABLE room_members_away RENAME TO room_members');
-    db.close();
-    return Promise.resolve();
+  await db.raw('PRAGMA busy_timeout = 5000');
+  await db.raw('ALTER TABLE room_members RENAME TO room_members_away');
+  return async () => {
+    await db.raw('ALTER TABLE room_members_away RENAME TO room_members');
+    await db.destroy();
   };
 }
 
