@@ -110,5 +110,10 @@ describe('two nodes, Redis down during the change', () => {
     expect(await ended2).toMatchObject({ code: 'ACCOUNT_DISABLED' });
     expect(at2 - cliDone).toBeLessThanOrEqual(2000);
     await waitFor(() => s2.disconnected, 5000, 'disconnect');
+    // Both nodes lived through it (a failed broadcast must not take a node down).
+    for (const n of [n1, n2]) {
+      expect(n.child.exitCode).toBeNull();
+      expect((await fetch(`${n.url}/api/health`)).status).toBeGreaterThan(0);
+    }
   }, 120_000);
 });
