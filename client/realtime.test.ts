@@ -67,7 +67,7 @@ describe('RealtimeClient', () => {
     const got: Message[] = [];
     const ended: string[] = [];
     client.on('message', (m) => got.push(m));
-    client.on('session:ended', (e) => ended.push(e.reason));
+    client.on('session:ended', (e) => ended.push(e.code));
     client.connect();
     await waitFor(() => client.state === 'online', 5000, 'online');
     const sender = new ApiClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a) });
@@ -108,5 +108,33 @@ describe('RealtimeClient', () => {
     await waitFor(() => got.length === 3, 10_000, 'caught up');
     expect(got.map((m) => m.body)).toEqual(['one', 'two', 'three']);
     client.close();
+  });
+
+  it('ends the session with the server’s code: on an open socket, and when a handshake is refused with one', async () => {
+    const u = await t.register();
+    const other = (await t.api.post('/api/auth/login').send({ login: u.username, password: u.password })).body as {
+      accessToken: string;
+    };
+    // The access token never changes here, so the handshake after the change meets the ended session itself.
+    const client = new RealtimeClient({ serverUrl: t.url, getAccessToken: () => Promise.resolve(u.accessToken), socketOptions: fast });
+    const ended: string[] = [];
+    client.on('session:ended', (e) => ended.push(e.code));
+    client.connect();
+    await waitFor(() => client.state === 'online', 5000, 'online');
+    const changed = await t.api
+      .post('/api/users/me/password')
+      .set({ Authorization: `Bearer ${other.accessToken}` })
+      .send({ currentPassword: u.password, newPassword: 'another good password' });
+    expect(changed.status).toBe(204);
+    await waitFor(() => ended.length === 1, 5000, 'session:ended');
+    expect(ended).toEqual(['PASSWORD_CHANGED']);
+    expect(client.state).toBe('offline');
+
+    const late = new RealtimeClient({ serverUrl: t.url, getAccessToken: () => Promise.resolve(u.accessToken), socketOptions: fast });
+    const lateEnded: string[] = [];
+    late.on('session:ended', (e) => lateEnded.push(e.code));
+    late.connect();
+    await waitFor(() => lateEnded.length === 1, 5000, 'session:ended on connect');
+    expect(lateEnded).toEqual(['PASSWORD_CHANGED']);
   });
 });

@@ -2,7 +2,7 @@
 // TOKEN_EXPIRED, reconnects with jittered backoff, delivers every message exactly once and in seq order per room
 // (fetching gaps with after=), and keeps an outbox that resends with the same clientId until acked.
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import type { ApiErrorBody } from '../protocol/errors.js';
+import { isSessionEndCode, type ApiErrorBody, type SessionEndCode } from '../protocol/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents, SessionReady } from '../protocol/events.js';
 import type { Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
 import { ApiClient, ApiError } from './api.js';
@@ -43,7 +43,8 @@ export interface RealtimeEvents {
   message: [Message];
   'message:updated': [Message];
   outbox: [OutboxEntry[]];
-  'session:ended': [{ reason: string }];
+  /** The session is over for good (revoked, expired, account disabled ...): `code` says why. */
+  'session:ended': [{ code: SessionEndCode }];
   'room:created': [Payload<'room:created'>];
   'room:updated': [Payload<'room:updated'>];
   'room:deleted': [Payload<'room:deleted'>];
@@ -196,23 +197,27 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.reconnectTimer = setTimeout(() => this.socket?.connect(), delay);
   }
 
-  private endSession(reason: string): void {
-    this.emit('session:ended', { reason });
+  private endSession(code: SessionEndCode): void {
+    this.emit('session:ended', { code });
     this.close();
   }
 
   private wire(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
     socket.on('connect_error', (err) => {
       if (this.closed) return;
+      // The server's refusal code is the error's message (docs/PROTOCOL.md); transport errors have other text.
       const code = err.message;
+      // Only a real end of the session signs the user out; everything else is retried.
+      if (isSessionEndCode(code)) return this.endSession(code);
       if (code === 'TOKEN_EXPIRED' || code === 'UNAUTHENTICATED') {
         this.authFailures += 1;
-        if (code === 'UNAUTHENTICATED' && this.authFailures > 2) return this.endSession('UNAUTHENTICATED');
+        // No usable token after refreshing twice: the token source has no session left to give.
+        if (code === 'UNAUTHENTICATED' && this.authFailures > 2) return this.endSession('SESSION_EXPIRED');
         this.forceRefresh = true;
         return this.scheduleReconnect();
       }
-      if (code === 'ACCOUNT_DISABLED') return this.endSession('ACCOUNT_DISABLED');
-      // Transport errors: socket.io's manager retries on its own; anything it gave up on, we retry.
+      // SERVICE_UNAVAILABLE (a database or Redis hiccup), TOO_MANY_SOCKETS, transport errors: jittered backoff.
+      // socket.io's manager retries transport errors on its own; anything it gave up on, we retry.
       if (socket.active) this.setState('reconnecting');
       else this.scheduleReconnect();
     });
@@ -224,7 +229,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     socket.on('token:expired', () => {
       this.forceRefresh = true;
     });
-    socket.on('session:revoked', ({ reason }) => this.endSession(reason));
+    socket.on('session:revoked', ({ code }) => this.endSession(isSessionEndCode(code) ? code : 'SESSION_REVOKED'));
+    // A transient set-up failure: the server disconnects next and the 'disconnect' handler above reconnects.
+    socket.on('session:interrupted', () => this.setState('reconnecting'));
     socket.on('session:ready', (ready) => void this.onReady(ready));
     socket.on('message:new', (m) => this.receive(m));
     socket.on('message:updated', (m) => this.emit('message:updated', m));

@@ -64,13 +64,13 @@ describe('session manager', () => {
     expect(store2.load()).toMatchObject({ kind: 'found', refreshToken: 'refresh-7' });
   });
 
-  it('says the session expired and forgets it when refresh is refused as expired', async () => {
+  it('says the session expired and forgets it when refresh is refused with SESSION_EXPIRED', async () => {
     const a = setup();
     await a.manager.login(SERVER, 'ann', 'pw');
     const b = createSessionManager({
       auth: {
         ...a.auth,
-        refresh: async () => ({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'the session has expired; log in again' } }),
+        refresh: async () => ({ ok: false, error: { code: 'SESSION_EXPIRED', message: 'the session has expired; log in again' } }),
       },
       store: createSessionStore({ safeStorage: fakeSafeStorage(), store: a.kv, platform: 'linux' }),
       deviceName: 'test',
@@ -81,16 +81,29 @@ describe('session manager', () => {
     expect(await b.restore()).toEqual({ ok: true, value: null });
   });
 
-  it('says the session was revoked for other 401s', async () => {
+  it('passes the server’s session-end code on (never reading the message text)', async () => {
+    for (const code of ['PASSWORD_CHANGED', 'ACCOUNT_DISABLED', 'REUSE_DETECTED', 'LOGGED_OUT'] as const) {
+      const a = setup();
+      await a.manager.login(SERVER, 'ann', 'pw');
+      // The text says "expired" on purpose: only the code counts.
+      a.auth.refresh.mockResolvedValueOnce({ ok: false, error: { code, message: 'the session has expired' } });
+      const res = await a.manager.getAccessToken(true);
+      expect(res).toMatchObject({ ok: false, error: { code } });
+      expect(a.onEnded).toHaveBeenCalledWith(code);
+      expect(await a.manager.getAccessToken()).toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
+    }
+  });
+
+  it('says the session was revoked for a refresh token the server does not know', async () => {
     const a = setup();
     await a.manager.login(SERVER, 'ann', 'pw');
     a.auth.refresh.mockResolvedValueOnce({
       ok: false,
-      error: { code: 'UNAUTHENTICATED', message: 'the session has been revoked; log in again' },
+      error: { code: 'UNAUTHENTICATED', message: 'invalid refresh token' },
     });
     const res = await a.manager.getAccessToken(true);
     expect(res).toMatchObject({ ok: false, error: { code: 'SESSION_REVOKED' } });
-    expect(a.onEnded).toHaveBeenCalledWith('revoked');
+    expect(a.onEnded).toHaveBeenCalledWith('SESSION_REVOKED');
     expect(await a.manager.getAccessToken()).toMatchObject({ ok: false, error: { code: 'NOT_LOGGED_IN' } });
   });
 

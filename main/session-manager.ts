@@ -3,6 +3,7 @@
 // refreshes with the same token would revoke the whole session.
 import type { AuthResult } from '../protocol/types.js';
 import type { AccessToken, DesktopError, DesktopResult, DesktopSession, SessionEndReason } from '../protocol/desktop.js';
+import { isSessionEndCode, type SessionEndCode } from '../protocol/errors.js';
 import type { AuthClient } from './auth-client.js';
 import type { Persistence, SessionStore } from './session-store.js';
 
@@ -68,25 +69,20 @@ export function createSessionManager(deps: {
     };
   }
 
-  /** Maps a refused refresh to why the session is gone; null when it may still be alive (offline, 5xx, 429). */
-  function deadReason(error: DesktopError): SessionEndReason | null {
-    if (error.code === 'TOKEN_EXPIRED' || error.code === 'SESSION_EXPIRED') return 'expired';
-    // The server answers UNAUTHENTICATED for every dead refresh token and names expiry only in the message.
-    if (error.code === 'UNAUTHENTICATED' && /expired/i.test(error.message)) return 'expired';
-    if (
-      ['UNAUTHENTICATED', 'INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'FORBIDDEN', 'VALIDATION_FAILED', 'SESSION_REVOKED'].includes(
-        error.code,
-      )
-    ) {
-      return 'revoked';
-    }
+  /**
+   * Maps a refused refresh to why the session is gone, by the server's code (never its text); null when it may still
+   * be alive (offline, 5xx such as SERVICE_UNAVAILABLE, 429).
+   */
+  function deadReason(error: DesktopError): SessionEndCode | null {
+    if (isSessionEndCode(error.code)) return error.code;
+    if (error.code === 'TOKEN_EXPIRED') return 'SESSION_EXPIRED';
+    // A refresh token the server does not know (or a malformed one): whatever it was, that session is gone.
+    if (['UNAUTHENTICATED', 'INVALID_CREDENTIALS', 'FORBIDDEN', 'VALIDATION_FAILED'].includes(error.code)) return 'SESSION_REVOKED';
     return null;
   }
 
-  function endedError(reason: SessionEndReason, serverError: DesktopError): DesktopError {
-    return reason === 'expired'
-      ? { code: 'SESSION_EXPIRED', message: 'Your session has expired. Please log in again.' }
-      : { code: 'SESSION_REVOKED', message: `Your session was ended (${serverError.message}). Please log in again.` };
+  function endedError(code: SessionEndCode, serverError: DesktopError): DesktopError {
+    return { code, message: serverError.message };
   }
 
   function refresh(serverUrl: string, refreshToken: string): Promise<DesktopResult<Current>> {
@@ -144,8 +140,7 @@ export function createSessionManager(deps: {
       }
       const res = await refresh(c.serverUrl, c.refreshToken);
       if (!res.ok) {
-        if (res.error.code === 'SESSION_EXPIRED') onEnded('expired');
-        if (res.error.code === 'SESSION_REVOKED') onEnded('revoked');
+        if (isSessionEndCode(res.error.code)) onEnded(res.error.code);
         return res;
       }
       return { ok: true, value: { accessToken: res.value.accessToken, expiresAt: new Date(res.value.expiresAt).toISOString() } };

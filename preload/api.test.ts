@@ -47,11 +47,11 @@ describe('preload DesktopApi', () => {
     const api = createDesktopApi(ipc);
     const cb = vi.fn();
     const off = api.onSessionEnded(cb);
-    emit(DESKTOP_EVENTS.sessionEnded, 'revoked');
-    expect(cb.mock.calls).toEqual([['revoked']]);
+    emit(DESKTOP_EVENTS.sessionEnded, 'SESSION_REVOKED');
+    expect(cb.mock.calls).toEqual([['SESSION_REVOKED']]);
     off();
     expect(count(DESKTOP_EVENTS.sessionEnded)).toBe(0);
-    emit(DESKTOP_EVENTS.sessionEnded, 'expired');
+    emit(DESKTOP_EVENTS.sessionEnded, 'SESSION_EXPIRED');
     expect(cb).toHaveBeenCalledTimes(1);
 
     const resume = vi.fn();

@@ -4,7 +4,7 @@
 // web implementation implements the same DesktopApi so UI code never asks where it runs.
 import { z } from 'zod';
 import { DisplayName, Email, Id, Password, Username } from './schemas.js';
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode, SessionEndCode } from './errors.js';
 import type { UserSelf } from './types.js';
 
 // Channel names live in a zod-free file so the sandboxed preload bundle stays small; this module re-exports them.
@@ -94,9 +94,7 @@ export type DesktopErrorCode =
   | 'INVALID_ARGUMENT' // zod refused the IPC argument
   | 'FORBIDDEN_SENDER' // the call came from a frame that is not the app's own page
   | 'NETWORK_ERROR' // server unreachable or answered something that is not the protocol
-  | 'NOT_LOGGED_IN'
-  | 'SESSION_EXPIRED'
-  | 'SESSION_REVOKED';
+  | 'NOT_LOGGED_IN';
 
 export interface DesktopError {
   code: DesktopErrorCode;
@@ -124,7 +122,8 @@ export interface DesktopSession extends AccessToken {
 }
 
 export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsupported';
-export type SessionEndReason = 'expired' | 'revoked' | 'logged-out';
+/** Why the session ended: a server's SessionEndCode, or 'logged-out' when the user logged out here. */
+export type SessionEndReason = SessionEndCode | 'logged-out';
 export type ResumeReason = 'resume' | 'online';
 
 export type DesktopLoginInput = z.input<typeof DesktopLoginArgs>;

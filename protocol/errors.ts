@@ -6,6 +6,13 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   ACCOUNT_DISABLED: 403,
+  // Why a session ended (docs/PROTOCOL.md "Sessions and operations"): refresh and socket handshakes answer these.
+  LOGGED_OUT: 401,
+  PASSWORD_CHANGED: 401,
+  REUSE_DETECTED: 401,
+  SESSION_REVOKED: 401,
+  SESSION_EXPIRED: 401,
+  ACCOUNT_DELETED: 401,
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   EMAIL_TAKEN: 409,
@@ -14,11 +21,29 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  TOO_MANY_SOCKETS: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Every reason a session can end. Clients branch on these and never on message text. */
+export const SESSION_END_CODES = [
+  'LOGGED_OUT',
+  'PASSWORD_CHANGED',
+  'ACCOUNT_DISABLED',
+  'REUSE_DETECTED',
+  'SESSION_REVOKED',
+  'SESSION_EXPIRED',
+  'ACCOUNT_DELETED',
+] as const satisfies readonly ErrorCode[];
+
+export type SessionEndCode = (typeof SESSION_END_CODES)[number];
+
+export function isSessionEndCode(code: unknown): code is SessionEndCode {
+  return typeof code === 'string' && (SESSION_END_CODES as readonly string[]).includes(code);
+}
 
 export interface ErrorDetail {
   path: string;

@@ -1,5 +1,5 @@
 // The Socket.IO event maps, used by Server<...> on the server and Socket<...> in every client.
-import type { Ack } from './errors.js';
+import type { Ack, SessionEndCode } from './errors.js';
 import type {
   Message,
   MessageDeletePayload,
@@ -61,7 +61,10 @@ export interface ServerToClientEvents {
   presence: (payload: { userId: number; online: boolean; lastSeenAt: string | null }) => void;
   /** A user changed their display name or avatar (added to PROTOCOL.md's list): to the members of their rooms and themselves. */
   'user:updated': (user: UserPublic) => void;
-  'session:revoked': (payload: { reason: string }) => void;
+  /** The session ended (`code` says why; `reason` is text for logs only); the socket is disconnected right after. */
+  'session:revoked': (payload: { code: SessionEndCode; reason: string }) => void;
+  /** A transient failure while setting the socket up (database or Redis): not a revocation; reconnect with backoff. */
+  'session:interrupted': (payload: { code: 'SERVICE_UNAVAILABLE'; message: string }) => void;
   /** The access token expired on an open socket (added to PROTOCOL.md's list): refresh, then reconnect. */
   'token:expired': (payload: { code: 'TOKEN_EXPIRED'; message: string }) => void;
 }

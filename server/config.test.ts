@@ -37,6 +37,10 @@ describe('loadConfig', () => {
       sendRateBurst: 30,
       sendRatePerSecond: 10,
       trustProxy: 0,
+      maxSocketsPerUser: 20,
+      refreshGraceSeconds: 60,
+      revocationCheckMs: 1000,
+      socketSetupTimeoutMs: 5000,
     });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -90,6 +94,12 @@ describe('loadConfig', () => {
     ['SEND_RATE_PER_SECOND', '1e3'],
     ['TRUST_PROXY', 'yes'],
     ['DB_POOL_MAX', '0'],
+    ['MAX_SOCKETS_PER_USER', '0'],
+    ['REFRESH_GRACE_SECONDS', '3601'],
+    ['REFRESH_GRACE_SECONDS', '1m'],
+    ['REVOCATION_CHECK_MS', '50'],
+    ['REVOCATION_CHECK_MS', '20000'],
+    ['SOCKET_SETUP_TIMEOUT_MS', 'soon'],
   ])('%s=%s stops start-up with one line naming it', (name, value) => {
     const message = configError({ [name]: value });
     expect(message).toContain(name);

@@ -80,6 +80,10 @@ const EnvSchema = z.object({
   SEND_RATE_PER_SECOND: int('SEND_RATE_PER_SECOND', 10, 1, 1_000_000),
   SOCKET_EVENT_RATE: int('SOCKET_EVENT_RATE', 50, 1, 1_000_000),
   SOCKET_EVENT_BURST: int('SOCKET_EVENT_BURST', 100, 1, 1_000_000),
+  MAX_SOCKETS_PER_USER: int('MAX_SOCKETS_PER_USER', 20, 1, 10_000),
+  REFRESH_GRACE_SECONDS: int('REFRESH_GRACE_SECONDS', 60, 0, 3600),
+  REVOCATION_CHECK_MS: int('REVOCATION_CHECK_MS', 1000, 100, 10_000),
+  SOCKET_SETUP_TIMEOUT_MS: int('SOCKET_SETUP_TIMEOUT_MS', 5000, 200, 60_000),
   TRUST_PROXY: z
     .enum(['true', 'false', '0', '1', '2', '3'])
     .default('false')
@@ -114,6 +118,14 @@ export interface Config {
   /** Per-socket budget for all client->server socket events (events per second, and burst). */
   socketEventRate: number;
   socketEventBurst: number;
+  /** Open sockets per user on one node; more are refused with connect_error TOO_MANY_SOCKETS. */
+  maxSocketsPerUser: number;
+  /** A spent refresh token presented again within this time returns the same successor (0 = off). */
+  refreshGraceSeconds: number;
+  /** How often each node reads the sessions revoked since its last look (the safety net under the pub/sub signal). */
+  revocationCheckMs: number;
+  /** A socket handshake whose database work takes longer is refused with the retryable SERVICE_UNAVAILABLE. */
+  socketSetupTimeoutMs: number;
   trustProxy: number;
   dbPoolMax: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset = open (keep it off the public proxy). */
@@ -195,6 +207,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sendRatePerSecond: e.SEND_RATE_PER_SECOND,
     socketEventRate: e.SOCKET_EVENT_RATE,
     socketEventBurst: e.SOCKET_EVENT_BURST,
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
+    revocationCheckMs: e.REVOCATION_CHECK_MS,
+    socketSetupTimeoutMs: e.SOCKET_SETUP_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
     dbPoolMax: e.DB_POOL_MAX,
     metricsToken: e.METRICS_TOKEN,

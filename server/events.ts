@@ -1,6 +1,7 @@
 // Domain events, emitted by services only after their transaction has committed.
 // The realtime gateway turns them into Socket.IO events (across nodes through the adapter).
 import { EventEmitter } from 'node:events';
+import type { SessionEndCode } from '../protocol/errors.js';
 import type { Message, MyRoom, NotifyLevel, ReactionsChange, Role, Room, UserPublic } from '../protocol/types.js';
 
 export interface DomainEvents {
@@ -18,7 +19,7 @@ export interface DomainEvents {
   'room:settings': [userId: number, roomId: number, notify: NotifyLevel];
   'message:reactions': [change: ReactionsChange];
   /** Sessions that must end now: their sockets get session:revoked and are disconnected. */
-  'sessions:revoked': [userId: number, sessionIds: number[] | 'all', reason: string];
+  'sessions:revoked': [userId: number, sessionIds: number[] | 'all', code: SessionEndCode];
   'user:updated': [user: UserPublic];
 }
 

@@ -59,6 +59,11 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Creates the MySQL database when missing (tests, first start). Default true. */
   createDatabase?: boolean;
+  /**
+   * Leave Redis out even when REDIS_URL is set (operator commands: they hold no sockets, and the running servers
+   * learn their revocations from the database within REVOCATION_CHECK_MS, whether Redis is up or not).
+   */
+  withoutRedis?: boolean;
 }
 
 function bearer(req: Request): string | undefined {
@@ -87,9 +92,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const applied = await migrateLatest(knex);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
-    : undefined;
+  const redis =
+    config.redisUrl && !options.withoutRedis
+      ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
+      : undefined;
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
 
   const events = new DomainEventBus();
@@ -115,6 +121,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     presence,
     events,
     refreshTtlSeconds: config.refreshTokenTtl,
+    refreshGraceSeconds: config.refreshGraceSeconds,
+    logger: logger.child({ component: 'auth' }),
     limits: {
       loginPerAccount: createLimiter(
         { keyPrefix: `${config.redisPrefix}:login-account`, points: config.loginRateLimit, durationSeconds: 15 * 60 },
@@ -170,6 +178,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     rooms,
     messages,
     usersRepo,
+    sessionsRepo,
     presence,
     events,
     redis,

@@ -12,6 +12,8 @@ import type { PasswordHasher } from './passwords.js';
 import type { SessionsRepository, SessionRow } from './sessions.repository.js';
 import { hashRefreshToken, newRefreshToken, type AccessClaims, type TokenService } from './tokens.js';
 import { transact } from '../db/transaction.js';
+import { isSessionEndCode, type SessionEndCode } from '../../protocol/errors.js';
+import type { Logger } from '../logger.js';
 
 export interface AuthDeps {
   knex: Knex;
@@ -22,6 +24,10 @@ export interface AuthDeps {
   presence: Presence;
   events: DomainEventBus;
   refreshTtlSeconds: number;
+  /** A spent refresh token presented again within this many seconds gets the same successor (a lost answer). */
+  refreshGraceSeconds: number;
+  /** Auth events (logins, registrations, revocations) at info, structured, never a secret. */
+  logger: Logger;
   limits: {
     /** Failed logins per account + address. */
     loginPerAccount: RateLimiterAbstract;
@@ -42,6 +48,21 @@ export interface Principal {
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'wrong username, email or password');
 const accountDisabled = () => new AppError('ACCOUNT_DISABLED', 'this account has been disabled');
+
+/** What each session-end code says, for the error message (clients show their own text, chosen by the code). */
+export const SESSION_END_TEXT: Record<SessionEndCode, string> = {
+  LOGGED_OUT: 'this session was logged out',
+  PASSWORD_CHANGED: 'the password was changed; log in with the new one',
+  ACCOUNT_DISABLED: 'this account has been disabled',
+  REUSE_DETECTED: 'this refresh token was already used; the session has been revoked for safety',
+  SESSION_REVOKED: 'this session was ended from another device',
+  SESSION_EXPIRED: 'the session has expired; log in again',
+  ACCOUNT_DELETED: 'this account has been deleted',
+};
+
+export const sessionEnded = (code: SessionEndCode) => new AppError(code, SESSION_END_TEXT[code]);
+
+const time = (v: Date | number | null) => (v === null ? NaN : new Date(v).getTime());
 
 export class AuthService {
   constructor(private readonly d: AuthDeps) {}
@@ -96,6 +117,7 @@ export class AuthService {
         );
         return { user, session };
       });
+      this.d.logger.info({ event: 'auth.registered', userId: user.id, sessionId: session.id, address }, 'account registered');
       return await this.issue(user, session, refreshToken);
     } catch (err) {
       // Two registrations racing for one name: the unique index decides; say which one.
@@ -118,12 +140,17 @@ export class AuthService {
       ? await this.d.passwords.verify(input.password, user.password_hash)
       : await this.d.passwords.verifyAgainstNothing(input.password);
     if (!user || !ok) {
+      // The login text is not logged: a password typed into the wrong field would end up in the logs.
+      this.d.logger.info({ event: 'auth.login_failed', userId: user?.id ?? null, address }, 'login failed');
       await consumeOrThrow(this.d.limits.loginPerAddress, address);
       await consumeOrThrow(this.d.limits.loginPerAccount, accountKey);
       throw invalidCredentials();
     }
     await this.d.limits.loginPerAccount.delete(accountKey);
-    if (user.status !== 'active') throw accountDisabled();
+    if (user.status !== 'active') {
+      this.d.logger.info({ event: 'auth.login_refused', userId: user.id, address, code: 'ACCOUNT_DISABLED' }, 'login refused');
+      throw accountDisabled();
+    }
     const refreshToken = newRefreshToken();
     const session = await this.d.sessions.create({
       userId: user.id,
@@ -131,50 +158,78 @@ export class AuthService {
       deviceName: input.deviceName ?? null,
       expiresAt: this.refreshExpiry(),
     });
+    this.d.logger.info({ event: 'auth.login', userId: user.id, sessionId: session.id, address }, 'logged in');
     return this.issue(user, session, refreshToken);
   }
 
-  /** Single-use rotation. A spent token coming back means it leaked: the whole session is revoked. */
+  /**
+   * Single-use rotation. The successor is derived from the spent token (TokenService.successorOf), so a client whose
+   * answer was lost and who presents the spent token again within the grace window gets the very same successor,
+   * never a second one. A spent token coming back after that means it leaked: the whole session is revoked.
+   */
   async refresh(refreshToken: string | undefined): Promise<AuthResult> {
     if (!refreshToken) throw new AppError('UNAUTHENTICATED', 'a refresh token is required');
     const tokenHash = hashRefreshToken(refreshToken);
-    const nextToken = newRefreshToken();
+    const nextToken = this.d.tokens.successorOf(refreshToken);
+    const nextHash = hashRefreshToken(nextToken);
     const outcome = await transact(this.d.knex, async (trx) => {
+      // Locked on MySQL (FOR UPDATE), so two refreshes of one token take turns; the second sees it spent.
       const row = await this.d.sessions.findByTokenHash(tokenHash, trx);
       if (!row) return { kind: 'unknown' as const };
-      if (row.revoked_at) return { kind: 'revoked' as const };
+      const family = row.family_id ?? row.id;
+      if (row.revoked_at) {
+        return { kind: 'ended' as const, code: isSessionEndCode(row.revoked_reason) ? row.revoked_reason : ('SESSION_REVOKED' as const) };
+      }
       if (row.replaced_by) {
-        await this.d.sessions.revokeFamilies(row.user_id, [row.family_id ?? row.id], trx);
+        const next = await this.d.sessions.successor(row, trx);
+        const spentMsAgo = Date.now() - time(row.last_used_at);
+        const sameAnswer =
+          next !== undefined &&
+          spentMsAgo <= this.d.refreshGraceSeconds * 1000 &&
+          next.refresh_token_hash === nextHash &&
+          next.revoked_at === null &&
+          next.replaced_by === null &&
+          time(next.expires_at) > Date.now();
+        if (sameAnswer) {
+          const user = await this.d.users.findById(row.user_id, trx);
+          if (user && user.status === 'active') return { kind: 'ok' as const, user, next, repeated: true };
+        }
+        await this.d.sessions.revokeFamilies(row.user_id, [family], 'REUSE_DETECTED', trx);
         return { kind: 'reused' as const, row };
       }
-      if (new Date(row.expires_at).getTime() <= Date.now()) return { kind: 'expired' as const };
+      if (time(row.expires_at) <= Date.now()) return { kind: 'ended' as const, code: 'SESSION_EXPIRED' as const };
       const user = await this.d.users.findById(row.user_id, trx);
       if (!user || user.status !== 'active') {
-        await this.d.sessions.revokeFamilies(row.user_id, [row.family_id ?? row.id], trx);
+        await this.d.sessions.revokeFamilies(row.user_id, [family], 'ACCOUNT_DISABLED', trx);
         return { kind: 'disabled' as const, row };
       }
-      const next = await this.d.sessions.rotate(row, hashRefreshToken(nextToken), this.refreshExpiry(), trx);
+      const next = await this.d.sessions.rotate(row, nextHash, this.refreshExpiry(), trx);
       if (!next) return { kind: 'reused' as const, row };
-      return { kind: 'ok' as const, user, next };
+      return { kind: 'ok' as const, user, next, repeated: false };
     });
     switch (outcome.kind) {
       case 'ok':
+        if (outcome.repeated) {
+          this.d.logger.info(
+            { event: 'auth.refresh_repeated', userId: outcome.user.id, sessionId: outcome.next.family_id },
+            'spent refresh token presented again within the grace window; same successor returned',
+          );
+        }
         return this.issue(outcome.user, outcome.next, nextToken);
-      case 'reused':
-        this.d.events.emit(
-          'sessions:revoked',
-          outcome.row.user_id,
-          [outcome.row.family_id ?? outcome.row.id],
-          'refresh token reuse detected',
+      case 'reused': {
+        const family = outcome.row.family_id ?? outcome.row.id;
+        this.d.logger.info(
+          { event: 'auth.revoked', userId: outcome.row.user_id, sessions: [family], code: 'REUSE_DETECTED' },
+          'session revoked',
         );
-        throw new AppError('UNAUTHENTICATED', 'this refresh token was already used; the session has been revoked for safety');
+        this.d.events.emit('sessions:revoked', outcome.row.user_id, [family], 'REUSE_DETECTED');
+        throw sessionEnded('REUSE_DETECTED');
+      }
       case 'disabled':
-        this.d.events.emit('sessions:revoked', outcome.row.user_id, 'all', 'account disabled');
+        this.d.events.emit('sessions:revoked', outcome.row.user_id, 'all', 'ACCOUNT_DISABLED');
         throw accountDisabled();
-      case 'expired':
-        throw new AppError('TOKEN_EXPIRED', 'the session has expired; log in again');
-      case 'revoked':
-        throw new AppError('UNAUTHENTICATED', 'the session has been revoked; log in again');
+      case 'ended':
+        throw sessionEnded(outcome.code);
       default:
         throw new AppError('UNAUTHENTICATED', 'invalid refresh token');
     }
@@ -184,7 +239,11 @@ export class AuthService {
   async authenticate(token: unknown): Promise<Principal> {
     const claims: AccessClaims = await this.d.tokens.verifyAccess(token);
     const user = await this.d.sessions.check(claims.userId, claims.sessionId);
-    if (!user) throw new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
+    if (!user) {
+      // The refusal path only: say why the session ended, so the client can tell its user the true reason.
+      const code = await this.d.sessions.endCode(claims.userId, claims.sessionId);
+      throw code ? sessionEnded(code) : new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
+    }
     if (user.status !== 'active') throw accountDisabled();
     return { userId: claims.userId, sessionId: claims.sessionId, expiresAt: claims.expiresAt, user };
   }
@@ -195,8 +254,8 @@ export class AuthService {
       const row = await this.d.sessions.findByTokenHash(hashRefreshToken(refreshToken));
       if (row && row.user_id === principal.userId) families.push(row.family_id ?? row.id);
     }
-    const revoked = await this.d.sessions.revokeFamilies(principal.userId, families);
-    if (revoked.length) this.d.events.emit('sessions:revoked', principal.userId, revoked, 'logged out');
+    const revoked = await this.d.sessions.revokeFamilies(principal.userId, families, 'LOGGED_OUT');
+    this.revoked(principal.userId, revoked, 'LOGGED_OUT');
   }
 
   async listSessions(principal: Principal): Promise<SessionInfo[]> {
@@ -211,9 +270,10 @@ export class AuthService {
   }
 
   async revokeSession(principal: Principal, sessionId: number): Promise<void> {
-    const revoked = await this.d.sessions.revokeFamilies(principal.userId, [sessionId]);
+    const code = sessionId === principal.sessionId ? 'LOGGED_OUT' : 'SESSION_REVOKED';
+    const revoked = await this.d.sessions.revokeFamilies(principal.userId, [sessionId], code);
     if (revoked.length === 0) throw new AppError('NOT_FOUND', 'session not found');
-    this.d.events.emit('sessions:revoked', principal.userId, revoked, 'session revoked');
+    this.revoked(principal.userId, revoked, code);
   }
 
   /** Changes the password and ends every other session of the user. */
@@ -228,19 +288,28 @@ export class AuthService {
     const hash = await this.d.passwords.hash(newPassword);
     const revoked = await transact(this.d.knex, async (trx) => {
       await this.d.users.setPasswordHash(user.id, hash, trx);
-      return this.d.sessions.revokeAllForUser(user.id, principal.sessionId, trx);
+      return this.d.sessions.revokeAllForUser(user.id, 'PASSWORD_CHANGED', principal.sessionId, trx);
     });
-    if (revoked.length) this.d.events.emit('sessions:revoked', user.id, revoked, 'password changed');
+    this.d.logger.info({ event: 'auth.password_changed', userId: user.id, sessionId: principal.sessionId }, 'password changed');
+    this.revoked(user.id, revoked, 'PASSWORD_CHANGED');
   }
 
   /** Administrator action: a disabled account cannot log in or refresh, and its sessions end now. */
   async setAccountStatus(userId: number, status: 'active' | 'disabled'): Promise<void> {
     const changed = await transact(this.d.knex, async (trx) => {
       const n = await this.d.users.setStatus(userId, status, trx);
-      if (n && status === 'disabled') await this.d.sessions.revokeAllForUser(userId, undefined, trx);
+      if (n && status === 'disabled') await this.d.sessions.revokeAllForUser(userId, 'ACCOUNT_DISABLED', undefined, trx);
       return n;
     });
     if (!changed) throw new AppError('NOT_FOUND', 'user not found');
-    if (status === 'disabled') this.d.events.emit('sessions:revoked', userId, 'all', 'account disabled');
+    this.d.logger.info({ event: status === 'disabled' ? 'auth.account_disabled' : 'auth.account_enabled', userId }, `account ${status}`);
+    if (status === 'disabled') this.d.events.emit('sessions:revoked', userId, 'all', 'ACCOUNT_DISABLED');
+  }
+
+  /** Logs a revocation and tells the running servers (their sockets of these sessions end). */
+  private revoked(userId: number, sessions: number[], code: SessionEndCode): void {
+    if (sessions.length === 0) return;
+    this.d.logger.info({ event: 'auth.revoked', userId, sessions, code }, 'sessions revoked');
+    this.d.events.emit('sessions:revoked', userId, sessions, code);
   }
 }

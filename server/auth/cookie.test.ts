@@ -62,8 +62,12 @@ describe('refresh token cookie (X-Session-Cookie: 1)', () => {
     const second = tokenOf(refreshCookie(refreshed.headers['set-cookie']));
     expect(second).not.toBe(first);
 
+    // The successor is spent too, so the first token coming back is reuse, not a lost answer within the grace window.
+    const third = await t.api.post('/api/auth/refresh').set('X-Session-Cookie', '1').set('Cookie', `messenger_refresh=${second}`).send({});
+    expect(third.status).toBe(200);
     const reused = await t.api.post('/api/auth/refresh').set('X-Session-Cookie', '1').set('Cookie', `messenger_refresh=${first}`).send({});
     expect(reused.status).toBe(401);
+    expect((reused.body as { error: { code: string } }).error.code).toBe('REUSE_DETECTED');
     expect(refreshCookie(reused.headers['set-cookie'])).toMatch(/Max-Age=0/);
   });
 

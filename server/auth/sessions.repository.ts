@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { Batcher } from '../db/batcher.js';
 import { dialectOf } from '../db/knex.js';
 import { SessionModel, type UserModel } from '../db/models.js';
+import { isSessionEndCode, type SessionEndCode } from '../../protocol/errors.js';
 
 export type SessionRow = SessionModel;
 
@@ -24,6 +25,7 @@ export class SessionsRepository {
       last_used_at: now,
       expires_at: input.expiresAt,
       revoked_at: null,
+      revoked_reason: null,
       replaced_by: null,
     });
     await SessionModel.query(db).findById(row.id).patch({ family_id: row.id });
@@ -49,6 +51,7 @@ export class SessionsRepository {
       last_used_at: now,
       expires_at: expiresAt,
       revoked_at: null,
+      revoked_reason: null,
       replaced_by: null,
     });
     const spent = await SessionModel.query(trx)
@@ -59,8 +62,15 @@ export class SessionsRepository {
     return spent === 1 ? next : undefined;
   }
 
+  /** The row that replaced `row` (its successor in the chain), if any. */
+  async successor(row: SessionRow, trx?: Knex.Transaction): Promise<SessionRow | undefined> {
+    if (row.replaced_by === null) return undefined;
+    const q = SessionModel.query(trx ?? this.knex).findById(row.replaced_by);
+    return trx && dialectOf(this.knex) === 'mysql' ? q.forUpdate() : q;
+  }
+
   /** Revokes every row of the given families (only those of `userId`). Returns the families that were live. */
-  async revokeFamilies(userId: number, familyIds: readonly number[], trx?: Knex.Transaction): Promise<number[]> {
+  async revokeFamilies(userId: number, familyIds: readonly number[], code: SessionEndCode, trx?: Knex.Transaction): Promise<number[]> {
     if (familyIds.length === 0) return [];
     const db = trx ?? this.knex;
     const live = await SessionModel.query(db)
@@ -72,17 +82,45 @@ export class SessionsRepository {
       .where('user_id', userId)
       .whereIn('family_id', [...familyIds])
       .whereNull('revoked_at')
-      .patch({ revoked_at: new Date() });
+      .patch({ revoked_at: new Date(), revoked_reason: code });
     return live.map((r) => r.family_id as number);
   }
 
   /** Revokes all of a user's sessions, except `keepFamilyId` if given. Returns the families revoked. */
-  async revokeAllForUser(userId: number, keepFamilyId?: number, trx?: Knex.Transaction): Promise<number[]> {
+  async revokeAllForUser(userId: number, code: SessionEndCode, keepFamilyId?: number, trx?: Knex.Transaction): Promise<number[]> {
     const db = trx ?? this.knex;
     const q = SessionModel.query(db).distinct('family_id').where('user_id', userId).whereNull('revoked_at');
     if (keepFamilyId !== undefined) q.whereNot('family_id', keepFamilyId);
     const families = (await q).map((r) => r.family_id as number);
-    return this.revokeFamilies(userId, families, trx);
+    return this.revokeFamilies(userId, families, code, trx);
+  }
+
+  /**
+   * Why a session that failed the live check is dead: the code it was revoked with, SESSION_EXPIRED, or undefined
+   * when there is no such session of this user. Only runs on the refusal path, so it costs nothing on the hot one.
+   */
+  async endCode(userId: number, familyId: number): Promise<SessionEndCode | undefined> {
+    const row = await SessionModel.query(this.knex).where('family_id', familyId).where('user_id', userId).orderBy('id', 'desc').first();
+    if (!row) return undefined;
+    if (row.revoked_at) return isSessionEndCode(row.revoked_reason) ? row.revoked_reason : 'SESSION_REVOKED';
+    return 'SESSION_EXPIRED';
+  }
+
+  /**
+   * Sessions revoked at or after `since` (a range scan on sessions_revoked_at_index): what every node reads once a
+   * second to end sockets whose revocation it did not hear about (another process, or Redis was down).
+   */
+  async revokedSince(since: Date): Promise<{ familyId: number; userId: number; code: SessionEndCode }[]> {
+    const rows = (await this.knex('sessions').where('revoked_at', '>=', since).distinct('family_id', 'user_id', 'revoked_reason')) as {
+      family_id: number;
+      user_id: number;
+      revoked_reason: string | null;
+    }[];
+    return rows.map((r) => ({
+      familyId: r.family_id,
+      userId: r.user_id,
+      code: isSessionEndCode(r.revoked_reason) ? r.revoked_reason : 'SESSION_REVOKED',
+    }));
   }
 
   /** The live (current) row of each of the user's sessions. */

@@ -121,7 +121,9 @@ async function main(): Promise<void> {
     throw new UsageError(`${command} takes one username or id`);
 
   const config: Config = loadCliConfig({ signsTokens: true });
-  const server = await createServer(config, { logger: createLogger(process.env['ADMIN_LOG_LEVEL'] ?? 'error') });
+  // No Redis: the command must work while Redis is down, and the running servers read its revocations from the
+  // database (their periodic check) within a second or two either way.
+  const server = await createServer(config, { logger: createLogger(process.env['ADMIN_LOG_LEVEL'] ?? 'error'), withoutRedis: true });
   try {
     if (command === 'create-user') await createUser(server, rest);
     else if (command === 'disable-user') await setStatus(server, rest[0], 'disabled');

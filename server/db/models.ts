@@ -27,6 +27,7 @@ export class SessionModel extends Model {
   expires_at!: Date | number;
   revoked_at!: Date | number | null;
   replaced_by!: number | null;
+  revoked_reason!: string | null;
 }
 
 export class RoomModel extends Model {

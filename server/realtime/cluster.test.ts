@@ -87,9 +87,9 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     const offline = onceWhere(sa, 'presence', (p) => p.userId === b.user.id && !p.online, 10_000);
     const bApiOn1 = new ApiClient({ serverUrl: n1.url, getAccessToken: () => Promise.resolve(b.accessToken) });
     await bApiOn1.logout(b.refreshToken);
-    expect(await revoked).toMatchObject({ reason: 'logged out' });
+    expect(await revoked).toMatchObject({ code: 'LOGGED_OUT' });
     await waitFor(() => sb.disconnected, 10_000, 'b disconnected');
     expect(await offline).toMatchObject({ userId: b.user.id, online: false });
-    expect((await connectError(n2.url, b.accessToken)).message).toBe('UNAUTHENTICATED');
+    expect((await connectError(n2.url, b.accessToken)).message).toBe('LOGGED_OUT');
   }, 60_000);
 });

@@ -7,7 +7,10 @@ import type { Redis } from 'ioredis';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/events.js';
 import type { AuthService, Principal } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
-import { toAppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
+import type { SessionEndCode } from '../../protocol/errors.js';
+import { SESSION_END_TEXT } from '../auth/auth.service.js';
+import type { SessionsRepository } from '../auth/sessions.repository.js';
 import type { DomainEventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { MessagesService } from '../messages/messages.service.js';
@@ -21,6 +24,8 @@ import { toUserSelf } from '../users/users.repository.js';
 
 export interface SocketData {
   principal: Principal;
+  /** Set when this node learns the session ended; from then on every event of the socket is refused. */
+  revoked?: SessionEndCode;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -33,6 +38,7 @@ export interface RealtimeDeps {
   rooms: RoomsService;
   messages: MessagesService;
   usersRepo: UsersRepository;
+  sessionsRepo: SessionsRepository;
   presence: Presence;
   events: DomainEventBus;
   redis: Redis | undefined;
@@ -113,21 +119,25 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   io.use(async (socket, next) => {
     try {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      socket.data.principal = await deps.auth.authenticate(auth?.token);
+      const principal = await withinTime(deps.auth.authenticate(auth?.token), deps.config.socketSetupTimeoutMs);
+      // Counted on this node (the sockets in user:<id>): a cheap in-memory look, no shared state to fail.
+      const open = io.of('/').adapter.rooms.get(userRoom(principal.userId))?.size ?? 0;
+      if (open >= deps.config.maxSocketsPerUser) {
+        throw new AppError('TOO_MANY_SOCKETS', `at most ${deps.config.maxSocketsPerUser} connections per user`);
+      }
+      socket.data.principal = principal;
       next();
     } catch (err) {
-      const e = toAppError(err);
-      const refusal = new Error(e.code) as Error & { data: unknown };
-      refusal.data = { code: e.code, message: e.message };
-      next(refusal);
+      next(refusal(err, deps.logger));
     }
   });
-
   io.on('connection', (socket) => void onConnection(io, socket, deps, inflight));
   wireDomainEvents(io, deps);
+  const stopWatch = watchRevocations(io, deps);
   return {
     io,
     async drain(timeoutMs) {
+      stopWatch();
       inflight.closing = true;
       await settled(inflight.pending, timeoutMs);
       io.local.disconnectSockets(true);
@@ -157,7 +167,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
 
   try {
     // Two queries per handshake in all: the session check (which read the user) and this one.
-    const rooms = await deps.rooms.markers(principal.userId);
+    const rooms = await withinTime(deps.rooms.markers(principal.userId), deps.config.socketSetupTimeoutMs);
     if (!socket.connected) return;
     await socket.join(rooms.map((r) => roomRoom(r.id)));
     const cameOnline = await deps.presence.connect(principal.userId, socket.id);
@@ -170,11 +180,94 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
       io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });
     }
   } catch (err) {
+    // A database or Redis hiccup is not a revocation: the client reconnects with backoff and keeps its session.
     log.warn({ err }, 'socket setup failed');
-    const e = toAppError(err);
-    socket.emit('session:revoked', { reason: e.code === 'SERVICE_UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : 'setup failed' });
+    socket.emit('session:interrupted', {
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'the server could not set up this connection; retry shortly',
+    });
     socket.disconnect(true);
   }
+}
+
+/** Rejects with a timeout error when `work` takes longer than `ms` (the work itself runs on; its answer is dropped). */
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('SERVICE_UNAVAILABLE', 'the server is busy; retry shortly')), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The connect_error for a refused handshake: its message is the code. Refusals the client caused (a bad token, an
+ * ended session, too many sockets) keep their code; anything else (database, Redis, a lock wait) is the retryable
+ * SERVICE_UNAVAILABLE, never a reason to sign the user out.
+ */
+function refusal(err: unknown, logger: Logger): Error & { data: unknown } {
+  let e = toAppError(err);
+  if (e.status >= 500) {
+    logger.warn({ err }, 'socket handshake failed; answered SERVICE_UNAVAILABLE');
+    e = new AppError('SERVICE_UNAVAILABLE', 'the server is busy; retry shortly');
+  }
+  const refused = new Error(e.code) as Error & { data: unknown };
+  refused.data = { code: e.code, message: e.message };
+  return refused;
+}
+
+/** Ends this node's sockets of the given sessions (or all of a user's): tell them why, then disconnect. */
+function endLocally(io: IoServer, userId: number, sessionIds: number[] | 'all', code: SessionEndCode): number {
+  const rooms = io.of('/').adapter.rooms;
+  const ids = new Set<string>();
+  const targets = sessionIds === 'all' ? [userRoom(userId)] : sessionIds.map(sessionRoom);
+  for (const room of targets) for (const id of rooms.get(room) ?? []) ids.add(id);
+  for (const id of ids) {
+    const socket = io.of('/').sockets.get(id);
+    if (!socket || socket.data.principal.userId !== userId) continue;
+    socket.data.revoked = code;
+    socket.emit('session:revoked', { code, reason: SESSION_END_TEXT[code] });
+    socket.disconnect(true);
+  }
+  return ids.size;
+}
+
+/**
+ * The safety net under the pub/sub signal: once every REVOCATION_CHECK_MS, read the sessions revoked since the last
+ * look (one indexed range scan) and end any socket of them still open here. This is what reaches sockets when the
+ * change was made by another process (the admin CLI) or another node while Redis was down. The window looks a few
+ * seconds back, so clock skew between nodes and slow commits cannot slip a revocation past it; ending an ended
+ * session again is a no-op.
+ */
+function watchRevocations(io: IoServer, deps: RealtimeDeps): () => void {
+  const LOOKBACK_MS = 10_000;
+  let last = Date.now();
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    const since = new Date(last - LOOKBACK_MS);
+    const startedAt = Date.now();
+    deps.sessionsRepo
+      .revokedSince(since)
+      .then((rows) => {
+        last = startedAt;
+        for (const r of rows) {
+          if (!io.of('/').adapter.rooms.has(sessionRoom(r.familyId))) continue;
+          const ended = endLocally(io, r.userId, [r.familyId], r.code);
+          if (ended)
+            deps.logger.info(
+              { event: 'auth.revocation_applied', userId: r.userId, sessionId: r.familyId, code: r.code, sockets: ended },
+              'revoked session found by the periodic check',
+            );
+        }
+      })
+      .catch((err: unknown) => deps.logger.debug({ err }, 'revocation check failed; retrying'))
+      .finally(() => {
+        running = false;
+      });
+  }, deps.config.revocationCheckMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function expire(socket: IoSocket): void {
@@ -237,9 +330,16 @@ function wireDomainEvents(io: IoServer, deps: RealtimeDeps): void {
       (err: unknown) => deps.logger.warn({ err }, 'user:updated not delivered'),
     );
   });
-  events.on('sessions:revoked', (userId, sessionIds, reason) => {
+  events.on('sessions:revoked', (userId, sessionIds, code) => {
+    // Here at once; then the other nodes through the adapter (Redis). If Redis is down, their periodic check does it.
+    endLocally(io, userId, sessionIds, code);
+    if (!deps.redis) return;
     const targets = sessionIds === 'all' ? [userRoom(userId)] : sessionIds.map(sessionRoom);
-    io.to(targets).emit('session:revoked', { reason });
-    io.in(targets).disconnectSockets(true);
+    try {
+      io.to(targets).emit('session:revoked', { code, reason: SESSION_END_TEXT[code] });
+      io.in(targets).disconnectSockets(true);
+    } catch (err) {
+      deps.logger.warn({ err }, 'revocation not broadcast; the other nodes apply it from the database');
+    }
   });
 }

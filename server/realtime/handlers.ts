@@ -12,11 +12,12 @@ import {
 } from '../../protocol/schemas.js';
 import { AppError, parseOrThrow, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { sessionEnded } from '../auth/auth.service.js';
 import { expire, roomRoom, type Inflight, type IoSocket, type RealtimeDeps } from './gateway.js';
 
 /**
- * Per-socket budget for all events (config SOCKET_EVENT_RATE / SOCKET_EVENT_BURST, default 50/s, burst 100): a
- * misbehaving socket is refused, then dropped, and never slows the others.
+ * Per-socket budget for every event, known or not (config SOCKET_EVENT_RATE / SOCKET_EVENT_BURST, default 50/s,
+ * burst 100): a misbehaving socket is refused, then dropped, and never slows the others.
  */
 const REFUSALS_BEFORE_DISCONNECT = 500;
 const TYPING_INTERVAL_MS = 1500;
@@ -48,12 +49,37 @@ class Bucket {
 
 type AckFn = (res: Ack<object>) => void;
 
+const KNOWN_EVENTS = new Set(['message:send', 'message:edit', 'message:delete', 'message:react', 'room:read', 'typing']);
+
 export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logger, inflight: Inflight): void {
   const bucket = new Bucket(deps.config.socketEventRate, deps.config.socketEventBurst);
   const lastTyping = new Map<number, number>();
   const { userId } = socket.data.principal;
 
-  /** Wraps a handler: budget, token expiry, validation, error mapping, and exactly one ack. */
+  // Runs for every incoming event before any handler (socket.onAny would run before it, so it is not used): an
+  // ended session, an exhausted budget and an unknown event are all answered here and go no further.
+  socket.use((packet, next) => {
+    const [event] = packet;
+    const last: unknown = packet[packet.length - 1];
+    const refuse = (e: AppError) => {
+      if (packet.length > 1 && typeof last === 'function') (last as AckFn)({ ok: false, error: e.toBody() });
+    };
+    if (socket.data.revoked) return refuse(sessionEnded(socket.data.revoked));
+    if (!bucket.take()) {
+      if (bucket.refusals > REFUSALS_BEFORE_DISCONNECT) {
+        log.warn({ event: 'socket.flood', userId }, 'socket over its event budget; disconnected');
+        socket.disconnect(true);
+        return;
+      }
+      return refuse(new AppError('RATE_LIMITED', 'too many events; slow down', { retryAfter: 1 }));
+    }
+    if (typeof event !== 'string' || !KNOWN_EVENTS.has(event)) {
+      return refuse(new AppError('NOT_FOUND', `unknown event ${String(event).slice(0, 50)}`));
+    }
+    next();
+  });
+
+  /** Wraps a handler: token expiry, validation, error mapping, and exactly one ack. */
   function on<S extends z.ZodType>(event: string, schema: S, run: (payload: z.output<S>) => Promise<object>): void {
     socket.on(
       event as 'message:send',
@@ -61,10 +87,7 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
         const reply: AckFn = typeof ack === 'function' ? (ack as AckFn) : () => undefined;
         const started = performance.now();
         try {
-          if (!bucket.take()) {
-            if (bucket.refusals > REFUSALS_BEFORE_DISCONNECT) socket.disconnect(true);
-            throw new AppError('RATE_LIMITED', 'too many events; slow down', { retryAfter: 1 });
-          }
+          if (socket.data.revoked) throw sessionEnded(socket.data.revoked);
           if (socket.data.principal.expiresAt.getTime() <= Date.now()) {
             reply({ ok: false, error: new AppError('TOKEN_EXPIRED', 'the access token has expired').toBody() });
             expire(socket);
@@ -109,14 +132,5 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
     lastTyping.set(p.roomId, p.typing ? now : 0);
     socket.to(roomRoom(p.roomId)).volatile.emit('typing', { roomId: p.roomId, userId, typing: p.typing });
     return {};
-  });
-
-  // Anything else a client sends is answered, not ignored.
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    const known = ['message:send', 'message:edit', 'message:delete', 'message:react', 'room:read', 'typing'];
-    if (typeof event === 'string' && known.includes(event)) return;
-    const ack = args[args.length - 1];
-    if (typeof ack === 'function')
-      (ack as AckFn)({ ok: false, error: { code: 'NOT_FOUND', message: `unknown event ${String(event).slice(0, 50)}` } });
   });
 }

@@ -80,10 +80,11 @@ export async function dropMysqlDatabase(base: string, name: string): Promise<voi
   }
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+/** `logTo` receives the server's JSON log lines (with LOG_LEVEL in `overrides` to choose how many). */
+export async function startTestServer(overrides: Record<string, string> = {}, logTo?: NodeJS.WritableStream): Promise<TestServer> {
   const { env, cleanup } = testEnv(overrides);
   const config = loadConfig(env);
-  const server = await createServer(config, { logger: createLogger(config.logLevel) });
+  const server = await createServer(config, { logger: createLogger(config.logLevel, 'json', logTo) });
   const url = await server.listen();
   const api = supertest(url);
   return {

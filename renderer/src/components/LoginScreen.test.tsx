@@ -1,8 +1,13 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import i18next from 'i18next';
+import { act } from 'react';
 import type { DesktopApi } from '../../../protocol/desktop.js';
+import { SESSION_END_CODES, type SessionEndCode } from '../../../protocol/errors.js';
+import { en } from '../i18n/en.js';
 import { initI18n } from '../i18n/index.js';
+import { zhCN } from '../i18n/zh-CN.js';
 import { AppController } from '../services/controller.js';
 import { useAppStore } from '../store/index.js';
 import { ControllerContext } from './context.js';
@@ -11,7 +16,7 @@ import { LoginScreen } from './LoginScreen.js';
 initI18n('en');
 afterEach(cleanup);
 
-function setup(login: DesktopApi['login']) {
+function setup(login: DesktopApi['login'], ended: SessionEndCode = 'SESSION_EXPIRED') {
   const desktop = {
     platform: 'desktop',
     getServerUrl: async () => ({ ok: true, value: 'https://chat.example.test' }),
@@ -19,7 +24,7 @@ function setup(login: DesktopApi['login']) {
   } as unknown as DesktopApi;
   // Components read the app's store, so the test drives that one.
   const store = useAppStore;
-  store.getState().signedOut('expired');
+  store.getState().signedOut(ended);
   const controller = new AppController(store, desktop, () => {
     throw new Error('not in this test');
   });
@@ -32,6 +37,31 @@ function setup(login: DesktopApi['login']) {
 }
 
 describe('LoginScreen', () => {
+  // The true reason for each session-end code the server sends, in both languages, and never the same sentence twice.
+  it.each([
+    ['en', en.login.ended],
+    ['zh-CN', zhCN.login.ended as Record<SessionEndCode, string>],
+  ] as const)('in %s, tells the true reason for every session-end code', async (lng, ended) => {
+    await act(async () => {
+      await i18next.changeLanguage(lng);
+    });
+    try {
+      const shown = new Set<string>();
+      for (const code of SESSION_END_CODES) {
+        setup(vi.fn(), code);
+        const text = screen.getByRole('alert').textContent ?? '';
+        expect(text, code).toBe(ended[code]);
+        shown.add(text);
+        cleanup();
+      }
+      expect(shown.size).toBe(SESSION_END_CODES.length);
+    } finally {
+      await act(async () => {
+        await i18next.changeLanguage('en');
+      });
+    }
+  });
+
   it('says plainly that the session expired, and remembers the server address', async () => {
     setup(vi.fn());
     expect(screen.getByRole('alert').textContent).toMatch(/session has expired/i);

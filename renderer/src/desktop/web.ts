@@ -2,6 +2,7 @@
 // cookie (X-Session-Cookie: 1), the access token only in memory. Notifications use the Web Notification API and
 // the unread count goes into document.title.
 import { ApiClient, ApiError } from '../../../client/api.js';
+import { isSessionEndCode } from '../../../protocol/errors.js';
 import {
   DEFAULT_DESKTOP_SETTINGS,
   DesktopLoginArgs,
@@ -126,12 +127,13 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
           const s = adopt(result);
           return ok({ accessToken: s.accessToken, expiresAt: s.expiresAt });
         } catch (err) {
-          if (err instanceof ApiError && err.status === 401) {
+          if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
             const hadSession = token !== null;
             token = null;
-            const reason: SessionEndReason = /revoked|already used/i.test(err.message) ? 'revoked' : 'expired';
-            if (hadSession) sessionEnded.emit(reason);
-            return fail(reason === 'revoked' ? 'SESSION_REVOKED' : 'SESSION_EXPIRED', err.message);
+            // The server names the reason with a code; UNAUTHENTICATED means no session it knows of (no cookie).
+            if (!isSessionEndCode(err.code)) return fail('UNAUTHENTICATED', err.message);
+            if (hadSession) sessionEnded.emit(err.code);
+            return fail(err.code, err.message);
           }
           return toFailure(err);
         }
@@ -172,8 +174,8 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
           return toFailure(err);
         }
       }
-      // 401 without a cookie simply means "never logged in here".
-      if (r.error.code === 'SESSION_EXPIRED' && /required/i.test(r.error.message)) return ok(null);
+      // UNAUTHENTICATED (no cookie, or one the server does not know) simply means "not logged in here".
+      if (r.error.code === 'UNAUTHENTICATED') return ok(null);
       return r;
     },
     async login(input) {

@@ -18,9 +18,15 @@ export const en = {
     haveAccount: 'Already have an account?',
     toRegister: 'Create an account',
     toLogin: 'Log in',
+    // Why the session ended, by the server's code (docs/PROTOCOL.md "Sessions and operations").
     ended: {
-      expired: 'Your session has expired. Please log in again.',
-      revoked: 'You were signed out because this session was ended elsewhere. Please log in again.',
+      LOGGED_OUT: 'You were signed out because this session was logged out. Please log in again.',
+      PASSWORD_CHANGED: 'Your password was changed, so you were signed out here. Log in with the new password.',
+      ACCOUNT_DISABLED: 'Your account has been disabled by an administrator.',
+      REUSE_DETECTED: 'You were signed out for safety: this session’s sign-in token was used twice. Please log in again.',
+      SESSION_REVOKED: 'You were signed out because this session was ended from another device. Please log in again.',
+      SESSION_EXPIRED: 'Your session has expired. Please log in again.',
+      ACCOUNT_DELETED: 'Your account has been deleted.',
     },
   },
   validation: {

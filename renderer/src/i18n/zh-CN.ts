@@ -21,8 +21,13 @@ export const zhCN: Resources = {
     toRegister: '注册',
     toLogin: '登录',
     ended: {
-      expired: '登录已过期，请重新登录。',
-      revoked: '此会话已在其他地方结束，你已退出登录。请重新登录。',
+      LOGGED_OUT: '此会话已退出登录。请重新登录。',
+      PASSWORD_CHANGED: '你的密码已更改，此处已退出登录。请使用新密码登录。',
+      ACCOUNT_DISABLED: '你的账号已被管理员停用。',
+      REUSE_DETECTED: '出于安全考虑，你已退出登录：此会话的登录凭据被重复使用。请重新登录。',
+      SESSION_REVOKED: '此会话已在其他设备上被结束，你已退出登录。请重新登录。',
+      SESSION_EXPIRED: '登录已过期，请重新登录。',
+      ACCOUNT_DELETED: '你的账号已被删除。',
     },
   },
   validation: {

@@ -1,6 +1,7 @@
 // The app's actions: session start/stop, and everything the UI asks of the server. Components call these; the
 // store is only ever changed through its slice actions.
 import { RealtimeClient } from '../../../client/realtime.js';
+import { isSessionEndCode } from '../../../protocol/errors.js';
 import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, SessionEndReason } from '../../../protocol/desktop.js';
 import type { Message, MyRoom, NotifyLevel, Role, Visibility } from '../../../protocol/types.js';
 import type { AppStore } from '../store/index.js';
@@ -46,9 +47,8 @@ export class AppController {
     if (settings.ok) this.s.setSettings(settings.value);
     const restored = await this.desktop.restoreSession();
     if (restored.ok && restored.value) this.begin(restored.value);
-    else if (!restored.ok && (restored.error.code === 'SESSION_EXPIRED' || restored.error.code === 'SESSION_REVOKED')) {
-      this.s.signedOut(restored.error.code === 'SESSION_REVOKED' ? 'revoked' : 'expired');
-    } else this.s.signedOut(null);
+    else if (!restored.ok && isSessionEndCode(restored.error.code)) this.s.signedOut(restored.error.code);
+    else this.s.signedOut(null);
   }
 
   /** Login or register result -> running app; the error is the caller's to show. */
@@ -68,15 +68,14 @@ export class AppController {
       getAccessToken: async (force) => {
         const r = await this.desktop.getAccessToken(force ? { forceRefresh: true } : undefined);
         if (r.ok) return r.value.accessToken;
-        if (r.error.code === 'SESSION_EXPIRED' || r.error.code === 'SESSION_REVOKED' || r.error.code === 'NOT_LOGGED_IN') {
-          this.end(r.error.code === 'SESSION_REVOKED' ? 'revoked' : 'expired');
-        }
+        if (isSessionEndCode(r.error.code)) this.end(r.error.code);
+        else if (r.error.code === 'NOT_LOGGED_IN') this.end('SESSION_EXPIRED');
         return null;
       },
     });
     this.rt = rt;
     this.wiring = wireRealtime({ rt, store: this.store, desktop: this.desktop, isVisible: () => document.visibilityState === 'visible' });
-    this.offs.push(rt.on('session:ended', ({ reason }) => this.end(/revok|logged out/i.test(reason) ? 'revoked' : 'expired')));
+    this.offs.push(rt.on('session:ended', ({ code }) => this.end(code)));
     this.s.setOutbox(rt.outbox());
     rt.connect();
   }
