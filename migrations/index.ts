@@ -8,6 +8,9 @@ import { migration as roomMembersNotify } from './20261130000400_room_members_no
 import { migration as mentionsReactions } from './20261130000410_mentions_reactions.js';
 import { migration as messagesSystem } from './20261130000420_messages_system.js';
 import { migration as sessionRevocationReason } from './20261130000100_session_revocation_reason.js';
+import { migration as usersRole } from './20261130000700_users_role.js';
+import { migration as settingsInvites } from './20261130000710_settings_invites.js';
+import { migration as auditPasswordResets } from './20261130000720_audit_password_resets.js';
 
 export const migrations = [
   createUsers,
@@ -19,4 +22,7 @@ export const migrations = [
   mentionsReactions,
   messagesSystem,
   sessionRevocationReason,
+  usersRole,
+  settingsInvites,
+  auditPasswordResets,
 ];

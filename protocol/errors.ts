@@ -6,6 +6,12 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   ACCOUNT_DISABLED: 403,
+  /** Registration is closed on this server (GET /auth/config says so beforehand). */
+  REGISTRATION_CLOSED: 403,
+  /** The invite code is unknown, revoked, expired or used up (or missing where registration is by invite). */
+  INVITE_INVALID: 403,
+  /** A password-reset link that is unknown, already used or expired. */
+  RESET_LINK_INVALID: 400,
   // Why a session ended (docs/PROTOCOL.md "Sessions and operations"): refresh and socket handshakes answer these.
   LOGGED_OUT: 401,
   PASSWORD_CHANGED: 401,

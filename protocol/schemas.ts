@@ -50,7 +50,7 @@ const SeqParam = z
 
 const Seq = z.number().int().min(0).max(MAX_ID);
 
-const LimitParam = z
+export const LimitParam = z
   .string()
   .regex(/^[1-9][0-9]{0,2}$/, `must be an integer from 1 to ${LIMITS.pageMax}`)
   .transform(Number)
@@ -83,7 +83,7 @@ export const RoomName = text({ min: 1, max: LIMITS.roomNameMax });
 export const Description = text({ min: 0, max: LIMITS.descriptionMax });
 export const MessageBody = text({ min: 1, max: LIMITS.messageBodyMax });
 const DeviceName = text({ min: 1, max: LIMITS.deviceNameMax });
-const SearchText = text({ min: 0, max: LIMITS.searchMax });
+export const SearchText = text({ min: 0, max: LIMITS.searchMax });
 
 export const AvatarUrl = z
   .string()
@@ -133,6 +133,8 @@ export const RegisterBody = z.strictObject({
   displayName: DisplayName.optional(),
   /** Names the first session in the sessions list (added to PROTOCOL.md's body; login already takes one). */
   deviceName: DeviceName.optional(),
+  /** An invite code; required when registration is by invite, ignored when it is open. */
+  invite: z.string().trim().min(1).max(64).optional(),
 });
 
 export const LoginBody = z.strictObject({
@@ -224,7 +226,7 @@ export const TypingSchema = z.strictObject({ roomId: Id, typing: z.boolean() });
 export const MessageReactSchema = z.strictObject({ messageId: Id, emoji: Emoji, on: z.boolean() });
 
 // ---------- response objects ----------
-const Time = z.iso.datetime({ precision: 3 });
+export const Time = z.iso.datetime({ precision: 3 });
 
 export const UserPublicSchema = z.object({
   id: Id,
@@ -234,7 +236,8 @@ export const UserPublicSchema = z.object({
   online: z.boolean(),
   lastSeenAt: Time.nullable(),
 });
-export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time });
+export const ServerRoleSchema = z.enum(['user', 'admin']);
+export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time, role: ServerRoleSchema });
 
 export const AttachmentSchema = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).nullable();
 

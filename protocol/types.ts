@@ -4,6 +4,7 @@ import type * as s from './schemas.js';
 
 export type UserPublic = z.infer<typeof s.UserPublicSchema>;
 export type UserSelf = z.infer<typeof s.UserSelfSchema>;
+export type ServerRole = z.infer<typeof s.ServerRoleSchema>;
 export type Message = z.infer<typeof s.MessageSchema>;
 export type Attachment = z.infer<typeof s.AttachmentSchema>;
 export type Room = z.infer<typeof s.RoomSchema>;

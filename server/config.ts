@@ -93,6 +93,11 @@ const EnvSchema = z.object({
     message: 'METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)',
   }),
   WEB_DIR: optionalString,
+  REGISTRATION: z.enum(['open', 'invite', 'closed'], { message: 'REGISTRATION must be open, invite or closed' }).default('open'),
+  PASSWORD_RESET_TTL: duration('PASSWORD_RESET_TTL', '1h'),
+  PUBLIC_URL: optionalString.refine((u) => u === undefined || /^https?:\/\/[^/]+/.test(u), {
+    message: 'PUBLIC_URL must look like https://chat.example.com (the address users open)',
+  }),
 });
 
 export interface Config {
@@ -132,6 +137,12 @@ export interface Config {
   metricsToken: string | undefined;
   /** Folder of the built web client served at `/`; unset = renderer/dist when it exists. */
   webDir: string | undefined;
+  /** Registration mode until an administrator changes it (the settings table then wins, on every node). */
+  registration: 'open' | 'invite' | 'closed';
+  /** Lifetime of a one-time password-reset link. */
+  passwordResetTtl: number;
+  /** The address users open, for links the server hands out; unset = the address of the request. */
+  publicUrl: string | undefined;
   version: string;
 }
 
@@ -215,6 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
+    registration: e.REGISTRATION,
+    passwordResetTtl: e.PASSWORD_RESET_TTL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     version: readVersion(),
   };
 }

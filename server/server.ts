@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { Redis } from 'ioredis';
 import type { Request } from 'express';
+import { AdminRepository } from './admin/admin.repository.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { AdminService } from './admin/admin.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { PasswordHasher } from './auth/passwords.js';
@@ -37,6 +40,7 @@ export interface Services {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
+  admin: AdminService;
 }
 
 export interface ServerHandle {
@@ -158,16 +162,38 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
   rooms.useSystemPoster(messages);
-  const services: Services = { auth, users, rooms, messages };
+  const startedAt = Date.now();
+  let countSockets: () => Promise<number> = () => Promise.resolve(0);
+  const admin = new AdminService({
+    knex,
+    repo: new AdminRepository(knex),
+    users: usersRepo,
+    auth,
+    rooms,
+    presence,
+    config,
+    logger: logger.child({ component: 'admin' }),
+    startedAt,
+    socketCount: () => countSockets(),
+    redisHealthy: redis ? async () => (await redis.ping()) === 'PONG' : undefined,
+  });
+  auth.useAdmission(admin);
+  const services: Services = { auth, users, rooms, messages, admin };
 
-  const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages)];
+  const routes = [
+    ...authRoutes(auth, admin),
+    ...usersRoutes(users),
+    ...roomsRoutes(rooms),
+    ...messagesRoutes(messages),
+    ...adminRoutes(admin),
+  ];
   const app = createApp({
     config,
     knex,
     logger,
     routes,
     authenticate: (req) => auth.authenticate(bearer(req)),
-    startedAt: Date.now(),
+    startedAt,
     before: metrics.middleware,
   });
   const http = createHttpServer(app);
@@ -185,6 +211,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
     onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
   });
+
+  // Across nodes through the adapter; a node that does not answer in time is left out of the count.
+  countSockets = async () => (await realtime.io.timeout(2000).fetchSockets()).length;
 
   let closed = false;
   return {

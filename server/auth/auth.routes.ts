@@ -13,6 +13,8 @@ import {
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import type { AuthService } from './auth.service.js';
 import type { AuthResult } from '../../protocol/types.js';
+import { AuthConfigSchema, PasswordResetBody } from '../../protocol/admin.js';
+import type { AdminService } from '../admin/admin.service.js';
 
 // The web client keeps its refresh token in an HttpOnly cookie so page scripts never see it. It opts in with this
 // header: a custom header forces a CORS preflight (and is not in the allowed headers), so a cross-site form or
@@ -61,8 +63,30 @@ function presentedToken(req: Request, fromBody: string | undefined): string | un
 
 const tag = 'Auth';
 
-export function authRoutes(auth: AuthService): RouteSpec[] {
+export function authRoutes(auth: AuthService, admin: AdminService): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/auth/config',
+      tag,
+      auth: false,
+      summary: 'What the login screen needs: the registration mode and whether email features are on',
+      responses: [{ status: 200, description: 'Config', schema: AuthConfigSchema }],
+      handler: async () => ({ body: { registration: await admin.registrationMode(), emailEnabled: false } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/password-reset',
+      tag,
+      auth: false,
+      summary: "Set a new password with a one-time reset link's token; every session of the account ends",
+      body: PasswordResetBody,
+      responses: [{ status: 204, description: 'Password changed; log in with it' }],
+      handler: async ({ body, address }) => {
+        await auth.resetPassword(body.token, body.newPassword, address);
+        return { status: 204 };
+      },
+    }),
     defineRoute({
       method: 'post',
       path: '/auth/register',

@@ -15,8 +15,20 @@ import { transact } from '../db/transaction.js';
 import { isSessionEndCode, type SessionEndCode } from '../../protocol/errors.js';
 import type { Logger } from '../logger.js';
 
+/** Who may register (registration mode and invites) and who becomes the first administrator: AdminService. */
+export interface Admission {
+  /** Throws REGISTRATION_CLOSED or INVITE_INVALID; spends one use of the invite in the registration's transaction. */
+  admit(invite: string | undefined, trx: Knex.Transaction): Promise<{ roomIds: number[] }>;
+  /** After the account exists: makes it the administrator if it is the server's first; then joins the invite's rooms. */
+  welcome(userId: number, roomIds: number[]): Promise<void>;
+  /** Marks a one-time reset link used and returns its user; undefined when unknown, used or expired. */
+  redeemReset(token: string, trx: Knex.Transaction): Promise<number | undefined>;
+}
+
 export interface AuthDeps {
   knex: Knex;
+  /** Set by the server after construction (AdminService needs AuthService to revoke sessions). */
+  admission?: Admission;
   users: UsersRepository;
   sessions: SessionsRepository;
   tokens: TokenService;
@@ -67,6 +79,10 @@ const time = (v: Date | number | null) => (v === null ? NaN : new Date(v).getTim
 export class AuthService {
   constructor(private readonly d: AuthDeps) {}
 
+  useAdmission(admission: Admission): void {
+    this.d.admission = admission;
+  }
+
   /** Lifetime of a refresh token; the web client's session cookie lives exactly as long. */
   get refreshTtlSeconds(): number {
     return this.d.refreshTtlSeconds;
@@ -92,8 +108,17 @@ export class AuthService {
   }
 
   async register(
-    input: { username: string; email: string; password: string; displayName?: string | undefined; deviceName?: string | undefined },
+    input: {
+      username: string;
+      email: string;
+      password: string;
+      displayName?: string | undefined;
+      deviceName?: string | undefined;
+      invite?: string | undefined;
+    },
     address: string,
+    /** The operator at a shell (admin CLI): registration mode and invites do not apply. */
+    options: { operator?: boolean } = {},
   ): Promise<AuthResult> {
     await consumeOrThrow(this.d.limits.register, address);
     if (await this.d.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', 'that username is taken');
@@ -101,7 +126,8 @@ export class AuthService {
     const passwordHash = await this.d.passwords.hash(input.password);
     const refreshToken = newRefreshToken();
     try {
-      const { user, session } = await transact(this.d.knex, async (trx) => {
+      const { user, session, roomIds } = await transact(this.d.knex, async (trx) => {
+        const admitted = options.operator || !this.d.admission ? { roomIds: [] } : await this.d.admission.admit(input.invite, trx);
         const user = await this.d.users.create(
           { username: input.username, email: input.email, passwordHash, displayName: input.displayName ?? input.username },
           trx,
@@ -115,10 +141,11 @@ export class AuthService {
           },
           trx,
         );
-        return { user, session };
+        return { user, session, roomIds: admitted.roomIds };
       });
       this.d.logger.info({ event: 'auth.registered', userId: user.id, sessionId: session.id, address }, 'account registered');
-      return await this.issue(user, session, refreshToken);
+      await this.d.admission?.welcome(user.id, roomIds);
+      return await this.issue((await this.d.users.findById(user.id)) ?? user, session, refreshToken);
     } catch (err) {
       // Two registrations racing for one name: the unique index decides; say which one.
       if (isUniqueViolation(err)) {
@@ -304,6 +331,31 @@ export class AuthService {
     if (!changed) throw new AppError('NOT_FOUND', 'user not found');
     this.d.logger.info({ event: status === 'disabled' ? 'auth.account_disabled' : 'auth.account_enabled', userId }, `account ${status}`);
     if (status === 'disabled') this.d.events.emit('sessions:revoked', userId, 'all', 'ACCOUNT_DISABLED');
+  }
+
+  /** Ends every session of a user now (administrator action), through the same path as every other revocation. */
+  async endAllSessions(userId: number, code: SessionEndCode): Promise<number> {
+    const revoked = await this.d.sessions.revokeAllForUser(userId, code);
+    this.revoked(userId, revoked, code);
+    return revoked.length;
+  }
+
+  /** Redeems a one-time reset link: sets the password and ends every session of the user (PASSWORD_CHANGED). */
+  async resetPassword(token: string, newPassword: string, address: string): Promise<void> {
+    const admission = this.d.admission;
+    if (!admission) throw new AppError('RESET_LINK_INVALID', 'this reset link is not valid');
+    const hash = await this.d.passwords.hash(newPassword);
+    const outcome = await transact(this.d.knex, async (trx) => {
+      const userId = await admission.redeemReset(token, trx);
+      if (userId === undefined) return undefined;
+      const user = await this.d.users.findById(userId, trx);
+      if (!user) return undefined;
+      await this.d.users.setPasswordHash(userId, hash, trx);
+      return { userId, revoked: await this.d.sessions.revokeAllForUser(userId, 'PASSWORD_CHANGED', undefined, trx) };
+    });
+    if (!outcome) throw new AppError('RESET_LINK_INVALID', 'this reset link is not valid: it is unknown, used or expired');
+    this.d.logger.info({ event: 'auth.password_reset', userId: outcome.userId, address }, 'password reset with a one-time link');
+    this.revoked(outcome.userId, outcome.revoked, 'PASSWORD_CHANGED');
   }
 
   /** Logs a revocation and tells the running servers (their sockets of these sessions end). */

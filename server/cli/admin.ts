@@ -72,7 +72,7 @@ async function createUser(server: ServerHandle, args: string[]): Promise<void> {
     ...(values['display-name'] !== undefined ? { displayName: values['display-name'] } : {}),
   });
   // The registration limit is for anonymous callers over the network, not for the operator at a shell.
-  const result = await server.services.auth.register(input, `cli:${process.pid}`);
+  const result = await server.services.auth.register(input, `cli:${process.pid}`, { operator: true });
   // register() also opens a session (it is what the sign-up form needs); the operator needs none, so end it.
   await server.services.auth.logout(await server.services.auth.authenticate(result.accessToken), result.refreshToken);
   process.stdout.write(`created user ${result.user.username} (id ${result.user.id}, ${result.user.email})\n`);

@@ -10,6 +10,7 @@ export class UserModel extends Model {
   display_name!: string;
   avatar_url!: string | null;
   status!: 'active' | 'disabled';
+  role!: 'user' | 'admin';
   last_seen_at!: Date | number | null;
   created_at!: Date | number;
   updated_at!: Date | number;

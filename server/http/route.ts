@@ -29,6 +29,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   summary: string;
   tag: string;
   auth: boolean;
+  /** Server role required (checked right after authentication, before any input is read): 403 FORBIDDEN otherwise. */
+  role?: 'admin';
   body?: B;
   query?: Q;
   params?: P;
@@ -56,6 +58,7 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[], authen
   for (const route of routes) {
     router[route.method](route.path, async (req: Request, res: Response) => {
       const principal = route.auth ? await authenticate(req) : (undefined as unknown as Principal);
+      if (route.role && principal.user.role !== route.role) throw new AppError('FORBIDDEN', 'administrators only');
       if (route.body && hasBody(req) && !req.is('application/json')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be application/json');
       }

@@ -309,6 +309,24 @@ export class RoomsService {
     return this.myRoom(userId, roomId);
   }
 
+  /**
+   * A new account joining a group room its invite names (public or private: the administrator who made the invite
+   * chose the rooms). A room that is gone, or not a group, is skipped.
+   */
+  async joinByInvite(userId: number, roomId: number): Promise<boolean> {
+    const room = await this.d.rooms.findLive(roomId);
+    if (!room || room.kind !== 'group' || (await this.d.rooms.findMember(roomId, userId))) return false;
+    try {
+      await this.d.rooms.insertMembers(roomId, [{ userId, role: 'member' }]);
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+    await this.trace(roomId, userId, 'member-joined', userId);
+    await this.afterJoin(roomId, userId, 'member');
+    return true;
+  }
+
   async setRole(userId: number, roomId: number, targetId: number, role: Role): Promise<Member> {
     const { room } = await this.requireRole(roomId, userId, ['owner'], 'change roles');
     this.requireGroup(room, 'have roles');

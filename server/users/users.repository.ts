@@ -19,7 +19,7 @@ export function toUserPublic(row: UserRow, online: boolean): UserPublic {
 }
 
 export function toUserSelf(row: UserRow, online: boolean): UserSelf {
-  return { ...toUserPublic(row, online), email: row.email, createdAt: iso(row.created_at) };
+  return { ...toUserPublic(row, online), email: row.email, createdAt: iso(row.created_at), role: row.role };
 }
 
 /** Escapes LIKE wildcards (with '!', which needs no quoting on either database) so "a_b" means those three characters. */
@@ -42,6 +42,7 @@ export class UsersRepository {
       display_name: input.displayName,
       avatar_url: null,
       status: 'active',
+      role: 'user',
       last_seen_at: null,
       created_at: now,
       updated_at: now,

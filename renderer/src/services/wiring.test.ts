@@ -18,6 +18,7 @@ const me = {
   lastSeenAt: null,
   email: 'me@x.test',
   createdAt: '2026-01-01T00:00:00.000Z',
+  role: 'user' as const,
 };
 const ann = { id: 2, username: 'ann', displayName: 'Ann', avatarUrl: null, online: true, lastSeenAt: null };
 

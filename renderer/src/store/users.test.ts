@@ -14,6 +14,7 @@ const me = {
   lastSeenAt: null,
   email: 'me@x.test',
   createdAt: '2026-01-01T00:00:00.000Z',
+  role: 'user' as const,
 };
 const bob: UserPublic = { id: 2, username: 'bob', displayName: 'Bob', avatarUrl: null, online: true, lastSeenAt: null };
 const ann: UserPublic = { id: 3, username: 'ann', displayName: 'Ann', avatarUrl: null, online: true, lastSeenAt: null };
