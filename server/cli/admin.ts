@@ -22,6 +22,12 @@ const USAGE = `usage: admin <command> [options]
   disable-user <username|id>   refuse logins and refreshes, and end every session of the user now
   enable-user <username|id>
   list-users [--json]
+  make-admin <username|id>     give the account the server's administrator role
+  remove-admin <username|id>
+  reset-password <username|id> print a one-time password-reset link (PASSWORD_RESET_TTL; PUBLIC_URL for its address)
+  revoke-sessions <username|id>
+  set-registration open|invite|closed
+  create-invite [--max-uses <n>] [--hours <n>]   print an invite code
 
 Reads the same environment (and .env) as the server.`;
 
@@ -80,7 +86,8 @@ async function createUser(server: ServerHandle, args: string[]): Promise<void> {
 
 async function setStatus(server: ServerHandle, ref: string | undefined, status: 'active' | 'disabled'): Promise<void> {
   const user = await findUser(server, ref);
-  await server.services.auth.setAccountStatus(user.id, status);
+  // Through the admin service: the same revocation path as the app, and a line in the audit log (actor "cli").
+  await server.services.admin.patchUser('cli', user.id, { status });
   process.stdout.write(
     status === 'disabled'
       ? `disabled user ${user.username} (id ${user.id}); every session of it is revoked\n`
@@ -91,13 +98,16 @@ async function setStatus(server: ServerHandle, ref: string | undefined, status: 
 async function listUsers(server: ServerHandle, args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: false });
   // An operator's read-only listing; the API's user search deliberately hides disabled accounts.
-  const rows = await UserModel.query(server.knex).select('id', 'username', 'email', 'display_name', 'status', 'created_at').orderBy('id');
+  const rows = await UserModel.query(server.knex)
+    .select('id', 'username', 'email', 'display_name', 'status', 'role', 'created_at')
+    .orderBy('id');
   const users = rows.map((r) => ({
     id: r.id,
     username: r.username,
     email: r.email,
     displayName: r.display_name,
     status: r.status,
+    role: r.role,
     createdAt: new Date(r.created_at).toISOString(),
   }));
   if (values.json) {
@@ -106,8 +116,51 @@ async function listUsers(server: ServerHandle, args: string[]): Promise<void> {
   }
   process.stdout.write(`${users.length} user(s)\n`);
   for (const u of users)
-    process.stdout.write(`${String(u.id).padStart(6)}  ${u.status.padEnd(8)}  ${u.username}  <${u.email}>  ${u.displayName}\n`);
+    process.stdout.write(
+      `${String(u.id).padStart(6)}  ${u.status.padEnd(8)}  ${u.role.padEnd(5)}  ${u.username}  <${u.email}>  ${u.displayName}\n`,
+    );
 }
+
+const positiveInt = (name: string, raw: string | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,5}$/.test(raw)) throw new UsageError(`${name} must be a positive integer`);
+  return Number(raw);
+};
+
+/** The commands that act on one account or a setting, each recorded in the audit log with the actor "cli". */
+async function adminCommand(server: ServerHandle, command: string, rest: string[]): Promise<void> {
+  const admin = server.services.admin;
+  if (command === 'set-registration') {
+    const mode = rest[0];
+    if (mode !== 'open' && mode !== 'invite' && mode !== 'closed') throw new UsageError('set-registration takes open, invite or closed');
+    await admin.updateSettings('cli', { registration: mode });
+    process.stdout.write(`registration is now ${mode}\n`);
+    return;
+  }
+  if (command === 'create-invite') {
+    const { values } = parseArgs({ args: rest, options: { 'max-uses': { type: 'string' }, hours: { type: 'string' } } });
+    const invite = await admin.createInvite('cli', {
+      maxUses: positiveInt('--max-uses', values['max-uses']),
+      expiresInHours: positiveInt('--hours', values.hours),
+    });
+    process.stdout.write(`invite ${invite.code}${invite.expiresAt ? ` (expires ${invite.expiresAt})` : ''}\n`);
+    return;
+  }
+  if (rest.length !== 1) throw new UsageError(`${command} takes one username or id`);
+  const user = await findUser(server, rest[0]);
+  if (command === 'make-admin' || command === 'remove-admin') {
+    await admin.patchUser('cli', user.id, { role: command === 'make-admin' ? 'admin' : 'user' });
+    process.stdout.write(`${user.username} (id ${user.id}) is now ${command === 'make-admin' ? 'an administrator' : 'a user'}\n`);
+  } else if (command === 'reset-password') {
+    const link = await admin.passwordResetLink('cli', user.id, `http://localhost:${server.config.port}`);
+    process.stdout.write(`one-time link for ${user.username}, valid until ${link.expiresAt}:\n${link.url}\n`);
+  } else {
+    const n = await admin.revokeSessions('cli', user.id);
+    process.stdout.write(`ended ${n} session(s) of ${user.username}\n`);
+  }
+}
+
+const ADMIN_COMMANDS = ['make-admin', 'remove-admin', 'reset-password', 'revoke-sessions', 'set-registration', 'create-invite'];
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -116,7 +169,8 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  if (!['create-user', 'disable-user', 'enable-user', 'list-users'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+  if (!['create-user', 'disable-user', 'enable-user', 'list-users', ...ADMIN_COMMANDS].includes(command))
+    throw new UsageError(`unknown command: ${command}`);
   if ((command === 'disable-user' || command === 'enable-user') && rest.length !== 1)
     throw new UsageError(`${command} takes one username or id`);
 
@@ -128,6 +182,7 @@ async function main(): Promise<void> {
     if (command === 'create-user') await createUser(server, rest);
     else if (command === 'disable-user') await setStatus(server, rest[0], 'disabled');
     else if (command === 'enable-user') await setStatus(server, rest[0], 'active');
+    else if (ADMIN_COMMANDS.includes(command)) await adminCommand(server, command, rest);
     else await listUsers(server, rest);
   } finally {
     await server.close();

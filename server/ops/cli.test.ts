@@ -55,6 +55,31 @@ describe('admin', () => {
     expect((await t.api.post('/api/auth/login').send({ login: 'first_admin', password: 'correct horse battery' })).status).toBe(200);
   });
 
+  it('headless recovery: make-admin, set-registration, reset-password (a working one-time link), all in the audit log', async () => {
+    await t.register(); // whoever is first became admin on registration; u must start as a plain user
+    const u = await t.register();
+    expect(u.user.role).toBe('user');
+    const made = await cli('admin', ['make-admin', u.username]);
+    expect(made.stderr).toBe('');
+    expect((await t.api.get('/api/users/me').set(u.auth)).body.role).toBe('admin');
+    expect((await cli('admin', ['set-registration', 'closed'])).code).toBe(0);
+    const refused = await t.api
+      .post('/api/auth/register')
+      .send({ username: 'late_one', email: 'late@example.test', password: 'correct horse battery' });
+    expect(refused.body.error.code).toBe('REGISTRATION_CLOSED');
+    expect((await cli('admin', ['set-registration', 'open'])).code).toBe(0);
+    const reset = await cli('admin', ['reset-password', u.username]);
+    const token = /#\/reset-password\/([A-Za-z0-9_-]+)/.exec(reset.stdout)?.[1];
+    expect(token, reset.stdout + reset.stderr).toBeTruthy();
+    expect((await t.api.post('/api/auth/password-reset').send({ token, newPassword: 'recovered at the shell' })).status).toBe(204);
+    expect((await t.api.post('/api/auth/login').send({ login: u.username, password: 'recovered at the shell' })).status).toBe(200);
+    const relogin = await t.api.post('/api/auth/login').send({ login: u.username, password: 'recovered at the shell' });
+    const audit = await t.api.get('/api/admin/audit').set({ Authorization: `Bearer ${relogin.body.accessToken}` });
+    const byCli = (audit.body as { actorName: string; action: string }[]).filter((e) => e.actorName === 'cli').map((e) => e.action);
+    // Newest first; disable-user and enable-user above are in the log too.
+    expect(byCli.slice(0, 4)).toEqual(['user.password_reset_link', 'settings.registration', 'settings.registration', 'user.role']);
+  });
+
   it('refuses bad input with one line and a non-zero code, and never echoes the password', async () => {
     const weak = await cli('admin', ['create-user', '--username', 'weak_one', '--email', 'w@example.test', '--password-stdin'], {
       input: 'short\n',
