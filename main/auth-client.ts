@@ -19,7 +19,7 @@ export interface AuthClient {
   login(serverUrl: string, body: { login: string; password: string; deviceName?: string }): Promise<AuthOutcome>;
   register(
     serverUrl: string,
-    body: { username: string; email: string; password: string; displayName?: string; deviceName?: string },
+    body: { username: string; email: string; password: string; displayName?: string; deviceName?: string; invite?: string },
   ): Promise<AuthOutcome>;
   refresh(serverUrl: string, refreshToken: string): Promise<AuthOutcome>;
   /** Best effort: the local session ends whatever the server says. */

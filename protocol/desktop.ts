@@ -38,6 +38,8 @@ export const DesktopRegisterArgs = z.strictObject({
   email: Email,
   password: Password,
   displayName: DisplayName.optional(),
+  /** An invite code, for a server whose registration is by invite. */
+  invite: z.string().trim().min(1).max(64).optional(),
 });
 export const GetAccessTokenArgs = z.strictObject({ forceRefresh: z.boolean().optional() }).optional();
 export const NotifyArgs = z.strictObject({

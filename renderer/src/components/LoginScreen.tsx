@@ -1,5 +1,7 @@
 // Getting in: server address (remembered), log in or register, inline validation from the shared zod schemas,
-// server errors in words, and a plain sentence when a session has ended.
+// server errors in words, and a plain sentence when a session has ended. The server's registration mode (GET
+// /auth/config) decides whether "Create an account" is offered and whether it asks for an invite code; an invite
+// link (`#/invite/<code>` or `?invite=<code>`) opens the form with the code filled in.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requestNotificationPermission } from '../desktop/web.js';
@@ -8,16 +10,51 @@ import { validate } from '../lib/validation.js';
 import { useAppStore } from '../store/index.js';
 import { selectSession } from '../store/selectors.js';
 import { useController } from './context.js';
+import type { RegistrationMode } from '../../../protocol/admin.js';
 
 type Mode = 'login' | 'register';
-type Field = 'serverUrl' | 'login' | 'username' | 'email' | 'password' | 'displayName';
+type Field = 'serverUrl' | 'login' | 'username' | 'email' | 'password' | 'displayName' | 'invite';
+
+/** The invite code of an invite link the page was opened with, if any. */
+function inviteFromLocation(): string {
+  if (typeof window === 'undefined') return '';
+  const fromHash = /^#\/invite\/([A-Za-z0-9_-]{1,64})$/.exec(window.location.hash)?.[1];
+  const fromQuery = new URLSearchParams(window.location.search).get('invite');
+  return fromHash ?? (fromQuery && /^[A-Za-z0-9_-]{1,64}$/.test(fromQuery) ? fromQuery : '');
+}
+
+/** The server's registration mode; null while unknown (then everything is offered, and the server decides). */
+function useRegistrationMode(serverUrl: string, valid: boolean): RegistrationMode | null {
+  const [mode, setMode] = useState<RegistrationMode | null>(null);
+  useEffect(() => {
+    setMode(null);
+    if (!valid) return;
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`${serverUrl.replace(/\/+$/, '')}/api/auth/config`, { signal: abort.signal })
+        .then((res) => (res.ok ? (res.json() as Promise<{ registration?: unknown }>) : null))
+        .then((body) => {
+          const r = body?.registration;
+          if (r === 'open' || r === 'invite' || r === 'closed') setMode(r);
+        })
+        .catch(() => undefined);
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [serverUrl, valid]);
+  return mode;
+}
 
 export function LoginScreen() {
   const { t } = useTranslation();
   const controller = useController();
   const { endedReason } = useAppStore(selectSession);
-  const [mode, setMode] = useState<Mode>('login');
+  const [initialInvite] = useState(inviteFromLocation);
+  const [mode, setMode] = useState<Mode>(initialInvite ? 'register' : 'login');
   const [values, setValues] = useState<Record<Field, string>>({
+    invite: initialInvite,
     serverUrl: '',
     login: '',
     username: '',
@@ -36,6 +73,7 @@ export function LoginScreen() {
     });
   }, [controller]);
 
+  const registration = useRegistrationMode(values.serverUrl, !validate(t, 'serverUrl', values.serverUrl));
   const errors: Partial<Record<Field, string | null>> = {
     serverUrl: validate(t, 'serverUrl', values.serverUrl),
     ...(mode === 'login'
@@ -45,10 +83,11 @@ export function LoginScreen() {
           email: validate(t, 'email', values.email),
           password: validate(t, 'password', values.password),
           displayName: values.displayName ? validate(t, 'displayName', values.displayName) : null,
+          invite: registration === 'invite' && !values.invite.trim() ? t('login.required') : null,
         }),
   };
   const fields: Field[] =
-    mode === 'login' ? ['serverUrl', 'login', 'password'] : ['serverUrl', 'username', 'displayName', 'email', 'password'];
+    mode === 'login' ? ['serverUrl', 'login', 'password'] : ['serverUrl', 'username', 'displayName', 'email', 'password', 'invite'];
   const valid = fields.every((f) => !errors[f]);
 
   const submit = async (e: FormEvent) => {
@@ -67,17 +106,18 @@ export function LoginScreen() {
             email: values.email,
             password: values.password,
             ...(values.displayName ? { displayName: values.displayName } : {}),
+            ...(values.invite.trim() ? { invite: values.invite.trim() } : {}),
           }),
     );
     setBusy(false);
     if (!r.ok) setServerError(errorText(t, r.error));
   };
 
-  const input = (f: Field, type = 'text', autoComplete = 'off') => {
+  const input = (f: Field, type = 'text', autoComplete = 'off', label = t(`login.${f}`)) => {
     const err = touched[f] ? errors[f] : null;
     return (
       <div className="field">
-        <label htmlFor={`${id}-${f}`}>{t(`login.${f}`)}</label>
+        <label htmlFor={`${id}-${f}`}>{label}</label>
         <input
           id={`${id}-${f}`}
           name={f}
@@ -122,6 +162,9 @@ export function LoginScreen() {
             {input('displayName', 'text', 'name')}
             {input('email', 'email', 'email')}
             {input('password', 'password', 'new-password')}
+            {registration !== 'closed' &&
+              input('invite', 'text', 'off', registration === 'invite' ? t('login.invite') : t('login.inviteOptional'))}
+            {registration === 'closed' && <p className="notice">{t('login.closed')}</p>}
           </>
         )}
         {serverError && (
@@ -132,20 +175,22 @@ export function LoginScreen() {
         <button type="submit" className="primary wide" disabled={busy}>
           {busy ? t('login.working') : mode === 'login' ? t('login.submitLogin') : t('login.submitRegister')}
         </button>
-        <p className="switch-mode">
-          {mode === 'login' ? t('login.noAccount') : t('login.haveAccount')}{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              setMode(mode === 'login' ? 'register' : 'login');
-              setServerError(null);
-              setTouched({});
-            }}
-          >
-            {mode === 'login' ? t('login.toRegister') : t('login.toLogin')}
-          </button>
-        </p>
+        {(mode === 'register' || registration !== 'closed') && (
+          <p className="switch-mode">
+            {mode === 'login' ? t('login.noAccount') : t('login.haveAccount')}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setMode(mode === 'login' ? 'register' : 'login');
+                setServerError(null);
+                setTouched({});
+              }}
+            >
+              {mode === 'login' ? t('login.toRegister') : t('login.toLogin')}
+            </button>
+          </p>
+        )}
       </form>
     </main>
   );

@@ -18,6 +18,9 @@ export const en = {
     haveAccount: 'Already have an account?',
     toRegister: 'Create an account',
     toLogin: 'Log in',
+    invite: 'Invite code',
+    inviteOptional: 'Invite code (optional)',
+    closed: 'Registration is closed on this server. Ask an administrator for an account.',
     // Why the session ended, by the server's code (docs/PROTOCOL.md "Sessions and operations").
     ended: {
       LOGGED_OUT: 'You were signed out because this session was logged out. Please log in again.',
@@ -51,6 +54,9 @@ export const en = {
     USERNAME_TAKEN: 'That username is taken.',
     EMAIL_TAKEN: 'An account with that email already exists.',
     ACCOUNT_DISABLED: 'This account has been disabled.',
+    REGISTRATION_CLOSED: 'Registration is closed on this server.',
+    INVITE_INVALID: 'This invite is not valid: it may have expired or been used up.',
+    RESET_LINK_INVALID: 'This reset link is not valid: it may have expired or been used already.',
     FORBIDDEN: 'You are not allowed to do that.',
     NOT_FOUND: 'Not found. It may have been deleted.',
     ALREADY_MEMBER: 'Already a member.',
