@@ -2,7 +2,14 @@
 // and is acked with { ok: true, ... } or { ok: false, error } — never a crash, never a silent drop.
 import type { z } from 'zod';
 import type { Ack } from '../../protocol/errors.js';
-import { MessageDeleteSchema, MessageEditSchema, MessageSendSchema, RoomReadSchema, TypingSchema } from '../../protocol/schemas.js';
+import {
+  MessageDeleteSchema,
+  MessageEditSchema,
+  MessageReactSchema,
+  MessageSendSchema,
+  RoomReadSchema,
+  TypingSchema,
+} from '../../protocol/schemas.js';
 import { AppError, parseOrThrow, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { sessionEnded } from '../auth/auth.service.js';
@@ -42,7 +49,7 @@ class Bucket {
 
 type AckFn = (res: Ack<object>) => void;
 
-const KNOWN_EVENTS = new Set(['message:send', 'message:edit', 'message:delete', 'room:read', 'typing']);
+const KNOWN_EVENTS = new Set(['message:send', 'message:edit', 'message:delete', 'message:react', 'room:read', 'typing']);
 
 export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logger, inflight: Inflight): void {
   const bucket = new Bucket(deps.config.socketEventRate, deps.config.socketEventBurst);
@@ -113,6 +120,9 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
   });
   on('message:edit', MessageEditSchema, async (p) => ({ message: await deps.messages.edit(userId, p.messageId, p.body) }));
   on('message:delete', MessageDeleteSchema, async (p) => ({ message: await deps.messages.recall(userId, p.messageId) }));
+  on('message:react', MessageReactSchema, async (p) => ({
+    reactions: (await deps.messages.react(userId, p.messageId, p.emoji, p.on)).reactions,
+  }));
   on('room:read', RoomReadSchema, async (p) => deps.rooms.markRead(userId, p.roomId, p.seq));
   on('typing', TypingSchema, async (p) => {
     // Membership is exactly "this socket is in room:<id>", so no query is needed; non-members are told no.
