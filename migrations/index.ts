@@ -8,4 +8,13 @@ import { migration as roomMembersNotify } from './20261130000400_room_members_no
 import { migration as mentionsReactions } from './20261130000410_mentions_reactions.js';
 import { migration as messagesSystem } from './20261130000420_messages_system.js';
 
-export const migrations = [createUsers, createSessions, createRooms, createRoomMembers, createMessages, roomMembersNotify, mentionsReactions, messagesSystem];
+export const migrations = [
+  createUsers,
+  createSessions,
+  createRooms,
+  createRoomMembers,
+  createMessages,
+  roomMembersNotify,
+  mentionsReactions,
+  messagesSystem,
+];

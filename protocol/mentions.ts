@@ -2,7 +2,8 @@
 // (which highlights them). `@name` counts when it is not glued to a word, an address or another `@` before it,
 // and not inside `inline code` or a ``` code block. `@room` is reserved: it means every member.
 const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
-const MENTION = /(?<![\p{L}\p{N}_.@/])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/gu;
+/** One `@name` (group 1: the name); the renderer highlights with the same pattern. */
+export const MENTION = /(?<![\p{L}\p{N}_.@/])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/gu;
 
 export const ROOM_MENTION = 'room';
 

@@ -19,6 +19,7 @@ export function useMembers(roomId: number): { members: Member[]; reload: () => v
         if (!live) return;
         setMembers(list);
         usersSeen(list.map((m) => m.user)); // fresh from the server: names shown through the overlay follow
+        controller.seedReceipts(roomId, list);
       },
       () => undefined,
     );
