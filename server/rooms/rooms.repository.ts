@@ -154,7 +154,15 @@ export class RoomsRepository {
       | undefined;
     if (!row) return undefined;
     const member = RoomMemberModel.fromJson(
-      { room_id: row.id, user_id: userId, role: row.role, muted: row.muted, notify: row.notify, last_read_seq: row.last_read_seq, joined_at: row.joined_at },
+      {
+        room_id: row.id,
+        user_id: userId,
+        role: row.role,
+        muted: row.muted,
+        notify: row.notify,
+        last_read_seq: row.last_read_seq,
+        joined_at: row.joined_at,
+      },
       { skipValidation: true },
     );
     return { room: RoomModel.fromJson({ ...row }, { skipValidation: true }), member };
