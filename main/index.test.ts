@@ -26,6 +26,17 @@ vi.mock('electron-store', () => ({
   },
 }));
 
+vi.mock('electron-log/main', () => {
+  const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
+  return {
+    default: {
+      ...quiet,
+      transports: { file: { getFile: () => ({ path: '/tmp/logs/main.log' }) }, console: {} },
+      errorHandler: { startCatching: () => undefined },
+    },
+  };
+});
+
 vi.mock('electron', () => {
   const noop = () => undefined;
   const log =
@@ -105,7 +116,9 @@ vi.mock('electron', () => {
         webRequest: { onHeadersReceived: noop },
       },
     },
-    shell: { openExternal: log('openExternal') },
+    shell: { openExternal: log('openExternal'), openPath: log('openPath') },
+    crashReporter: { start: log('crashReporter.start') },
+    dialog: { showErrorBox: log('showErrorBox'), showMessageBox: async () => ({ response: 0 }) },
     nativeImage: { createFromBuffer: () => ({}) },
   };
 });

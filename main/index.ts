@@ -3,8 +3,22 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { app, type BrowserWindow, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, screen } from 'electron';
+import { dirname, join, resolve } from 'node:path';
+import {
+  app,
+  type BrowserWindow,
+  crashReporter,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  shell,
+} from 'electron';
 import Store from 'electron-store';
 import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
 import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
@@ -14,7 +28,9 @@ import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instan
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
 import { appMenuTemplate } from './menus.js';
+import { logFilePath, setupLogging } from './logging.js';
 import { createNotifier } from './notifier.js';
+import { watchRendererHealth } from './renderer-health.js';
 import { createResumeSignal, ONLINE_POLL_MS } from './resume.js';
 import { APP_ORIGIN, APP_SCHEME, buildCsp, isTrustedSender, LOOPBACK_ORIGINS, originOf } from './security.js';
 import { createSessionManager } from './session-manager.js';
@@ -30,8 +46,12 @@ const ROOT = resolve(import.meta.dirname, '..', '..'); // dist-desktop/main/ -> 
 const RENDERER_DIST = join(ROOT, 'renderer', 'dist');
 const PRELOAD = join(ROOT, 'dist-desktop', 'preload', 'index.cjs');
 
+const log = setupLogging();
+// Crash dumps stay on this machine (app.getPath('crashDumps')); nothing is uploaded anywhere.
+crashReporter.start({ uploadToServer: false });
+
 const devUrlParse = process.env.MESSENGER_DEV_URL ? ServerUrl.safeParse(process.env.MESSENGER_DEV_URL) : null;
-if (devUrlParse && !devUrlParse.success) console.error('MESSENGER_DEV_URL must be an http(s) URL; ignoring it');
+if (devUrlParse && !devUrlParse.success) log.error('MESSENGER_DEV_URL must be an http(s) URL; ignoring it');
 const devUrl = devUrlParse?.success ? devUrlParse.data : null;
 const devOrigin = devUrl ? originOf(devUrl) : null;
 const appOrigins = devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN];
@@ -80,14 +100,23 @@ if (instance.primary) {
     app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
   }
   if (instance.initialRoom !== null) router.open(instance.initialRoom);
-  app.whenReady().then(start, (err: unknown) => {
-    console.error('Messenger failed to start:', err);
-    app.exit(1);
-  });
+  app.whenReady().then(start).catch(failedToStart);
+}
+
+/**
+ * Start-up threw (an unreadable settings file after `sudo messenger`, a full disk...): say why and where the log is,
+ * then exit. Staying alive without a window would hold the single-instance lock and make every later launch vanish.
+ */
+function failedToStart(err: unknown): void {
+  log.error('start-up failed:', err);
+  const reason = err instanceof Error ? err.message : String(err);
+  const file = logFilePath();
+  dialog.showErrorBox(`${PRODUCT} could not start`, file ? `${reason}\n\nDetails are in the log: ${file}` : reason);
+  app.exit(1);
 }
 
 async function start(): Promise<void> {
-  const store = new Store<Record<string, unknown>>({ name: 'messenger', clearInvalidConfig: true });
+  const store = openStore();
   // electron-store answers any renderer's sendSync with the userData path; no renderer of ours uses it, so close it.
   ipcMain.removeAllListeners('electron-store-get-data');
   const kv: KeyValueStore = {
@@ -179,7 +208,7 @@ async function start(): Promise<void> {
     ipcMain,
     handlers,
     isTrustedSender: (frame) => isTrustedSender(frame, appOrigins),
-    onError: (method, err) => console.error(`desktop IPC ${method} failed:`, err),
+    onError: (method, err) => log.error(`desktop IPC ${method} failed:`, err),
   });
 
   const quit = () => {
@@ -196,7 +225,15 @@ async function start(): Promise<void> {
     quit,
   });
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, productName: PRODUCT, isDev: !app.isPackaged, quit })),
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        productName: PRODUCT,
+        isDev: !app.isPackaged,
+        quit,
+        openLogs: () => void shell.openPath(dirname(logFilePath() ?? app.getPath('logs'))),
+      }),
+    ),
   );
 
   const resume = createResumeSignal({ send: (reason) => send(DESKTOP_EVENTS.resume, reason) });
@@ -222,6 +259,16 @@ async function start(): Promise<void> {
     if (placement.maximized) win?.maximize();
     win?.show();
   });
+  const healthWin = win;
+  watchRendererHealth(
+    {
+      isDestroyed: () => healthWin.isDestroyed(),
+      reload: () => healthWin.webContents.reload(),
+      on: (_event, listener) => healthWin.on('unresponsive', listener),
+      onGone: (listener) => healthWin.webContents.on('render-process-gone', (_event, details) => listener(details)),
+    },
+    { ask: (options) => dialog.showMessageBox(healthWin, options), log: (m) => log.warn(m), quit },
+  );
   win.webContents.on('did-finish-load', () => router.rendererReady());
   win.webContents.on('did-start-loading', () => router.rendererGone());
   win.on('close', (event) => {
@@ -239,6 +286,20 @@ async function start(): Promise<void> {
   });
 
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+/** The settings file; damaged JSON is reset by electron-store, but a file we may not read is a reason to stop. */
+function openStore(): Store<Record<string, unknown>> {
+  try {
+    return new Store<Record<string, unknown>>({ name: 'messenger', clearInvalidConfig: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    const file = join(app.getPath('userData'), 'messenger.json');
+    throw new Error(
+      `Cannot read the settings file ${file} (${code}). If Messenger was once started with sudo, give that file back to your user or delete it.`,
+      { cause: err },
+    );
+  }
 }
 
 function explainCloseToTrayOnce(kv: KeyValueStore): void {

@@ -85,7 +85,14 @@ export class DesktopApp {
     const proc = fork(main, opts.args ?? [], {
       cwd: repo,
       execArgv: ['--import', 'tsx', '--import', join(import.meta.dirname, 'standin', 'register.mjs')],
-      env: { ...process.env, MESSENGER_DEV_URL: '', STANDIN_USER_DATA: opts.userData, ...opts.env },
+      env: {
+        ...process.env,
+        // CommonJS dependencies inside the bundle require('electron'); NODE_PATH leads them to the same stand-in.
+        NODE_PATH: join(import.meta.dirname, 'standin', 'cjs'),
+        MESSENGER_DEV_URL: '',
+        STANDIN_USER_DATA: opts.userData,
+        ...opts.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     return new DesktopApp(proc);

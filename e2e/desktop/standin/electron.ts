@@ -25,6 +25,11 @@ const env = process.env;
 const USER_DATA = env.STANDIN_USER_DATA ?? join(process.cwd(), '.standin-user-data');
 mkdirSync(USER_DATA, { recursive: true });
 
+// Electron keeps the main process alive after an uncaught error or a rejected promise nobody handles (it prints it,
+// or shows a dialog); plain Node would exit. Keep Electron's behaviour, so a start-up that never finishes shows as one.
+process.on('unhandledRejection', (err) => record('main.unhandled-rejection', String(err)));
+process.on('uncaughtException', (err) => record('main.uncaught-exception', String(err)));
+
 // ---------- app ----------
 let context: BrowserContext | null = null;
 let readyPromise: Promise<void> | null = null;
@@ -556,7 +561,7 @@ onCommand('window.crash', () => {
   mainWindow().webContents.emit('render-process-gone', electronEvent(), { reason: 'crashed', exitCode: 139 });
   return null;
 });
-onCommand('window.unresponsive', () => (mainWindow().webContents.emit('unresponsive'), null));
+onCommand('window.unresponsive', () => (mainWindow().emit('unresponsive'), null));
 onCommand('window.url', () => toAppUrl(mainWindow().webContents.page?.url() ?? ''));
 onCommand('app.quit', () => (app.quit(), null));
 onCommand('app.activate', () => (app.emit('activate', electronEvent(), true), null));
@@ -564,7 +569,7 @@ onCommand('app.activate', () => (app.emit('activate', electronEvent(), true), nu
 export { BrowserWindow };
 export const webContents = { getAllWebContents: () => BrowserWindow.getAllWindows().map((w) => w.webContents) };
 
-export default {
+const electron = {
   app,
   BrowserWindow,
   crashReporter,
@@ -584,3 +589,6 @@ export default {
   Tray,
   webContents,
 };
+// For `require('electron')` (standin/cjs/electron): the same objects, not a second copy.
+(globalThis as { __electronStandin?: typeof electron }).__electronStandin = electron;
+export default electron;
