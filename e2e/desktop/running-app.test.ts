@@ -48,6 +48,22 @@ afterAll(async () => {
 });
 
 describe('a running desktop app', () => {
+  it('opens one sandboxed, isolated window on the app page, with the preload as the only bridge', async () => {
+    const created = app.find('window.create').map((r) => r.data as { webPreferences: { [k: string]: Json } });
+    expect(created).toHaveLength(1);
+    expect(created[0]?.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
+    expect(app.find('window.load').map((r) => r.data)).toEqual(['app://messenger/index.html']);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { desktop?: object }).desktop ?? {}))).toContain('notify');
+    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+  });
+
   it('closing the window keeps the app in the tray and says so once', async () => {
     await roomRow(page, LOBBY).click();
     await page.getByRole('heading', { name: LOBBY }).waitFor();
@@ -172,6 +188,23 @@ describe('a running desktop app', () => {
     await expect.poll(() => page.locator('webview').count()).toBe(0);
     expect(page.url()).toMatch(/^http:\/\/messenger\.app\.localhost\//);
     expect(await openRoomName(page)).toBe(bob.username);
+  });
+
+  it('a crashed page offers a reload, and Help opens the logs folder', async () => {
+    const mark = app.mark();
+    await app.command('dialog.respond', 0);
+    await app.command('window.crash');
+    const asked = await app.waitFor('dialog.message', () => true, { after: mark });
+    expect(asked.data).toMatchObject({ message: 'Messenger stopped working', buttons: ['Reload', 'Quit'] });
+    await app.waitFor('window.reload', () => true, { after: mark });
+    await roomRow(page, OPS).waitFor();
+
+    await app.command('window.unresponsive');
+    await app.waitFor('dialog.message', (d) => (d as { message: string }).message === 'Messenger is not responding', { after: mark });
+
+    await app.command('menu.application.click', ['Help', 'Open logs folder']);
+    const opened = await app.waitFor('shell.openPath', () => true, { after: mark });
+    expect(opened.data).toMatch(/[\\/]logs$/);
   });
 
   it('logging out closes banners and clears the counts', async () => {
