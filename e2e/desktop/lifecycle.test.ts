@@ -59,6 +59,20 @@ describe('desktop app lifecycle', () => {
     expect(await page.getByRole('heading', { name: 'Log in' }).count()).toBe(0);
   });
 
+  it('a keychain that fails once is asked again; failing twice costs a login, never the stored session', async () => {
+    const once = launch({ userData: profile, env: { STANDIN_KEYRING_FAILURES: '1' } });
+    await roomRow(await once.page(), OPS).waitFor();
+    expect(await once.quit()).toBe(0);
+
+    const twice = launch({ userData: profile, env: { STANDIN_KEYRING_FAILURES: '2' } });
+    await (await twice.page()).getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await twice.quit()).toBe(0);
+    expect(storeFile(profile)['session']).toMatchObject({ serverUrl: server.url });
+
+    const later = launch({ userData: profile });
+    await roomRow(await later.page(), OPS).waitFor();
+  });
+
   it('puts the window back where it was', async () => {
     const first = launch({ userData: profile });
     await (await first.page()).getByRole('navigation').waitFor();

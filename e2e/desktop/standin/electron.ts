@@ -478,7 +478,8 @@ export const screen = {
 // ---------- keychain ----------
 // STANDIN_KEYRING: gnome_libsecret (default), kwallet, basic_text (no keyring), unavailable (encryption off).
 const keyring = env.STANDIN_KEYRING ?? 'gnome_libsecret';
-let failures = 0;
+// STANDIN_KEYRING_FAILURES: how many of the next keychain calls fail (a keyring still unlocking at login).
+let failures = Number(env.STANDIN_KEYRING_FAILURES ?? 0);
 export const safeStorage = {
   isEncryptionAvailable: () => keyring !== 'unavailable',
   getSelectedStorageBackend: () => keyring,
