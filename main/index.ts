@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import {
   app,
   type BrowserWindow,
+  clipboard,
   crashReporter,
   dialog,
   ipcMain,
@@ -17,6 +18,7 @@ import {
   protocol,
   safeStorage,
   screen,
+  session,
   shell,
 } from 'electron';
 import Store from 'electron-store';
@@ -24,6 +26,7 @@ import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
 import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
 import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
 import { createAuthClient } from './auth-client.js';
+import { contextMenuTemplate } from './context-menu.js';
 import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
@@ -36,7 +39,7 @@ import { APP_ORIGIN, APP_SCHEME, buildCsp, isTrustedSender, LOOPBACK_ORIGINS, or
 import { createSessionManager } from './session-manager.js';
 import { createSessionStore } from './session-store.js';
 import type { KeyValueStore } from './session-store.js';
-import { createSettingsService } from './settings.js';
+import { createSettingsService, machineDefaults } from './settings.js';
 import { appIcon, createTray } from './tray.js';
 import { createMainWindow, hardenApp } from './window.js';
 import { parseWindowState, restoreBounds, trackWindowState, WINDOW_STATE_KEY } from './window-state.js';
@@ -139,6 +142,7 @@ async function start(): Promise<void> {
 
   const settings = createSettingsService({
     store: kv,
+    defaults: machineDefaults(process.platform, process.env.XDG_CURRENT_DESKTOP),
     applyStartAtLogin: (enabled) =>
       applyStartAtLogin(enabled, {
         platform: process.platform,
@@ -196,6 +200,7 @@ async function start(): Promise<void> {
       return sessions.logout();
     },
     getServerUrl: async () => ({ ok: true, value: sessions.serverUrl() }),
+    sessionPersistence: async () => ({ ok: true, value: sessionStore.canPersist() ? 'secure' : 'this-run-only' }),
     notify: async (a) => ({ ok: true, value: notifier.notify(a) }),
     setUnreadCount: async (n) => {
       tray.indicator.setCount(n);
@@ -269,6 +274,16 @@ async function start(): Promise<void> {
     },
     { ask: (options) => dialog.showMessageBox(healthWin, options), log: (m) => log.warn(m), quit },
   );
+  const menuWin = win;
+  win.webContents.on('context-menu', (_event, params) => {
+    const template = contextMenuTemplate(params, {
+      replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
+      addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
+      copyText: (text) => clipboard.writeText(text),
+      copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
+    });
+    if (template.length > 0) Menu.buildFromTemplate(template).popup({ window: menuWin });
+  });
   win.webContents.on('did-finish-load', () => router.rendererReady());
   win.webContents.on('did-start-loading', () => router.rendererGone());
   win.on('close', (event) => {

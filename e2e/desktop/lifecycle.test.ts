@@ -45,7 +45,11 @@ describe('desktop app lifecycle', () => {
 
   it('logs in once, keeps the session encrypted, and restarts straight into the rooms', async () => {
     const first = launch({ userData: profile });
-    await logIn(await first.page(), server.url, alice);
+    const login = await first.page();
+    await login.getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await login.getByText('no keyring').count()).toBe(0);
+    await logIn(login, server.url, alice);
+    expect(await login.getByText('no keyring').count()).toBe(0);
     const stored = storeFile(profile)['session'] as { serverUrl: string; encryptedRefreshToken: string };
     expect(stored.serverUrl).toBe(server.url);
     // The stand-in keychain prefixes its ciphertext like Chromium's (v11); the token itself is not in the file.
@@ -117,13 +121,26 @@ describe('desktop app lifecycle', () => {
     expect(await app.windowState()).toMatchObject({ visible: true, focused: true });
   });
 
+  it('on stock GNOME, which shows no tray, closing the window quits instead of hiding it', async () => {
+    const app = launch({ userData: newUserData(), env: { XDG_CURRENT_DESKTOP: 'GNOME' } });
+    await (await app.page()).getByRole('heading', { name: 'Log in' }).waitFor();
+    expect(await app.command('window.close').catch(() => 'exited')).not.toBe(false);
+    expect(await app.exitWithin()).toBe(0);
+  });
+
   it('without a keyring (basic_text) the session is kept for this run only and never written', async () => {
     const bare = newUserData();
     const env = { STANDIN_KEYRING: 'basic_text' };
     const first = launch({ userData: bare, env });
     const page = await first.page();
+    // Said before logging in, and once more in the main window until dismissed.
+    await page.getByText('you will stay logged in only until Messenger quits').waitFor();
     await logIn(page, server.url, alice);
     expect(storeFile(bare)['session']).toBeUndefined();
+    const banner = page.getByRole('status').filter({ hasText: 'You are logged in until Messenger quits' });
+    await banner.waitFor();
+    await banner.getByRole('button', { name: 'OK' }).click();
+    await expect.poll(() => banner.count()).toBe(0);
     await page.getByRole('button', { name: 'Me and settings' }).click();
     await page.getByText('you will need to log in again next time').waitFor();
     expect(await first.quit()).toBe(0);

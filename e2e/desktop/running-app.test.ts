@@ -207,6 +207,35 @@ describe('a running desktop app', () => {
     expect(opened.data).toMatch(/[\\/]logs$/);
   });
 
+  it('right-click offers spelling suggestions, Add to dictionary and copy link', async () => {
+    const mark = app.mark();
+    await app.command('window.contextMenu', {
+      isEditable: true,
+      misspelledWord: 'tomorow',
+      dictionarySuggestions: ['tomorrow', 'tomorrows'],
+      editFlags: { canCut: true, canCopy: true, canPaste: true, canSelectAll: true },
+    });
+    const menu = await app.waitFor('menu.popup', () => true, { after: mark });
+    expect((menu.data as Array<{ label: string }>).map((i) => i.label)).toEqual([
+      'tomorrow',
+      'tomorrows',
+      'Add to dictionary',
+      '',
+      'Cut',
+      'Copy',
+      'Paste',
+      'Select all',
+    ]);
+    await app.command('menu.popup.click', ['tomorrow']);
+    await app.waitFor('webContents.replaceMisspelling', (w) => w === 'tomorrow', { after: mark });
+    await app.command('window.contextMenu', { isEditable: true, misspelledWord: 'tomorow', dictionarySuggestions: ['tomorrow'] });
+    await app.command('menu.popup.click', ['Add to dictionary']);
+    await app.waitFor('session.addWord', (w) => w === 'tomorow', { after: mark });
+    await app.command('window.contextMenu', { linkURL: 'https://example.com/doc' });
+    await app.command('menu.popup.click', ['Copy link']);
+    await app.waitFor('clipboard.writeText', (t) => t === 'https://example.com/doc', { after: mark });
+  });
+
   it('logging out closes banners and clears the counts', async () => {
     await roomRow(page, LOBBY).click();
     await page.getByRole('heading', { name: LOBBY }).waitFor();

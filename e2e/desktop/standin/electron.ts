@@ -535,6 +535,10 @@ onCommand('dialog.respond', (args) => {
   return null;
 });
 
+export const clipboard = {
+  writeText: (text: string) => void record('clipboard.writeText', text),
+};
+
 export const crashReporter = {
   start: (opts: { [k: string]: Json }) => void record('crashReporter.start', opts),
 };
@@ -562,6 +566,23 @@ onCommand('window.crash', () => {
   mainWindow().webContents.emit('render-process-gone', electronEvent(), { reason: 'crashed', exitCode: 139 });
   return null;
 });
+// A right-click: Chromium hands main the params of what is under the pointer.
+onCommand('window.contextMenu', (args) => {
+  const params = {
+    isEditable: false,
+    selectionText: '',
+    misspelledWord: '',
+    dictionarySuggestions: [],
+    linkURL: '',
+    mediaType: 'none',
+    x: 0,
+    y: 0,
+    editFlags: { canCut: false, canCopy: false, canPaste: false, canSelectAll: false },
+    ...(args as { [k: string]: Json }),
+  };
+  mainWindow().webContents.emit('context-menu', electronEvent(), params);
+  return null;
+});
 onCommand('window.unresponsive', () => (mainWindow().emit('unresponsive'), null));
 onCommand('window.url', () => toAppUrl(mainWindow().webContents.page?.url() ?? ''));
 onCommand('app.quit', () => (app.quit(), null));
@@ -573,6 +594,7 @@ export const webContents = { getAllWebContents: () => BrowserWindow.getAllWindow
 const electron = {
   app,
   BrowserWindow,
+  clipboard,
   crashReporter,
   dialog,
   ipcMain,

@@ -176,6 +176,14 @@ export class WebContents extends EventEmitter {
     void this.ensurePage().then((p) => p.reload().catch(() => undefined));
   }
 
+  replaceMisspelling(word: string): void {
+    record('webContents.replaceMisspelling', word);
+  }
+
+  copyImageAt(x: number, y: number): void {
+    record('webContents.copyImageAt', { x, y });
+  }
+
   /** Settles once every event main has sent so far has reached the page. */
   delivered(): Promise<void> {
     return this.queue.then(() => undefined);

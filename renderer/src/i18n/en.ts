@@ -4,6 +4,7 @@ export const en = {
   login: {
     titleLogin: 'Log in',
     titleRegister: 'Create your account',
+    thisRunOnly: 'This computer has no keyring to keep your login safely, so you will stay logged in only until Messenger quits.',
     serverUrl: 'Server address',
     login: 'Username or email',
     username: 'Username',
@@ -53,6 +54,10 @@ export const en = {
     SESSION_REVOKED: 'This session was ended elsewhere. Please log in again.',
   },
   connection: { reconnecting: 'Reconnecting…', offline: 'Offline — messages you send will go out when you are back.' },
+  session: {
+    thisRunOnly: 'You are logged in until Messenger quits: this computer has no keyring to keep the login safely.',
+    dismiss: 'OK',
+  },
   rooms: {
     region: 'Rooms',
     filter: 'Filter rooms',

@@ -6,6 +6,7 @@ export const zhCN: Resources = {
   login: {
     titleLogin: '登录',
     titleRegister: '创建账号',
+    thisRunOnly: '此电脑没有可安全保存登录信息的密钥环，退出 Messenger 后需要重新登录。',
     serverUrl: '服务器地址',
     login: '用户名或邮箱',
     username: '用户名',
@@ -55,6 +56,10 @@ export const zhCN: Resources = {
     SESSION_REVOKED: '此会话已在其他地方结束，请重新登录。',
   },
   connection: { reconnecting: '正在重新连接…', offline: '离线 — 你发送的消息会在恢复连接后发出。' },
+  session: {
+    thisRunOnly: '本次登录在退出 Messenger 前有效：此电脑没有可安全保存登录信息的密钥环。',
+    dismiss: '知道了',
+  },
   rooms: {
     region: '聊天',
     filter: '筛选聊天',
