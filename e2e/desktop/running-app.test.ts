@@ -37,6 +37,10 @@ beforeAll(async () => {
   app = DesktopApp.launch({ root, userData: newUserData() });
   page = await app.page();
   await logIn(page, proxy.url, alice);
+  // A plain-http server the page's CSP did not list yet: main adds it and reloads the page once.
+  const reload = await app.waitFor('window.reload');
+  await app.waitFor('window.loaded', () => true, { after: app.records.indexOf(reload) });
+  await page.getByRole('navigation').waitFor();
 });
 
 afterAll(async () => {

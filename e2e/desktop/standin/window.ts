@@ -116,6 +116,7 @@ export class WebContents extends EventEmitter {
     await page.addInitScript(pageScript(this.preload ? readFileSync(this.preload, 'utf8') : null));
     page.on('domcontentloaded', () => void this.pushState());
     page.on('load', () => {
+      record('window.loaded', toAppUrl(page.url()));
       this.emit('did-finish-load');
       this.win.firstLoad();
     });
