@@ -89,6 +89,19 @@ const EnvSchema = z.object({
     message: 'METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)',
   }),
   WEB_DIR: optionalString,
+  UPLOAD_MAX_BYTES: int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 2 ** 40),
+  UPLOAD_QUOTA_BYTES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) < 1 || Number(raw.trim()) > 2 ** 50) {
+        ctx.addIssue({ code: 'custom', message: 'UPLOAD_QUOTA_BYTES must be a positive number of bytes (or unset for no quota)' });
+        return z.NEVER;
+      }
+      return Number(raw.trim());
+    }),
+  UPLOAD_RATE_LIMIT: int('UPLOAD_RATE_LIMIT', 60, 1, 1_000_000),
 });
 
 export interface Config {
@@ -120,6 +133,12 @@ export interface Config {
   metricsToken: string | undefined;
   /** Folder of the built web client served at `/`; unset = renderer/dist when it exists. */
   webDir: string | undefined;
+  /** Largest upload in bytes (UPLOAD_MAX_BYTES, default 25 MiB). */
+  uploadMaxBytes: number;
+  /** Bytes of uploads one user may hold; undefined = no quota. */
+  uploadQuotaBytes: number | undefined;
+  /** Uploads per user per minute. */
+  uploadRateLimit: number;
   version: string;
 }
 
@@ -199,6 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: e.DB_POOL_MAX,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES,
+    uploadRateLimit: e.UPLOAD_RATE_LIMIT,
     version: readVersion(),
   };
 }

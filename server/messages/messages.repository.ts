@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.js';
 import { MessageModel } from '../db/models.js';
 import { num } from '../db/values.js';
+import type { Attachment } from '../../protocol/types.js';
 
 export type MessageRow = MessageModel;
 
@@ -13,6 +14,8 @@ export interface NewMessage {
   kind: 'text' | 'image' | 'file' | 'system';
   body: string;
   replyToId: number | null;
+  /** The upload an image/file message holds: claimed in the transaction that writes the message. */
+  attachment: NonNullable<Attachment> | null;
 }
 
 export class MessagesRepository {
@@ -95,7 +98,7 @@ export class MessagesRepository {
         client_id: m.clientId,
         kind: m.kind,
         body: m.body,
-        attachment: null,
+        attachment: m.attachment ? JSON.stringify(m.attachment) : null,
         reply_to_id: m.replyToId,
         created_at: now,
         edited_at: null,
@@ -116,6 +119,18 @@ export class MessagesRepository {
       .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
     return values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+  }
+
+  /**
+   * Marks the sender's upload as held by `messageId`, inside the transaction that wrote the message. False when
+   * it is not the sender's or another message holds it already: the caller rolls back.
+   */
+  async claimUpload(uploadId: number, senderId: number, messageId: number, trx: Knex.Transaction): Promise<boolean> {
+    const n = await trx('uploads')
+      .where({ id: uploadId, uploader_id: senderId, purpose: 'attachment' })
+      .whereNull('message_id')
+      .update({ message_id: messageId });
+    return n === 1;
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */
