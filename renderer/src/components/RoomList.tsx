@@ -18,6 +18,7 @@ import {
 } from '../store/selectors.js';
 import { Avatar } from './Avatar.js';
 import { useController } from './context.js';
+import { messagePreview } from '../../../protocol/preview.js';
 
 const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; active: boolean; selfId: number }) {
   const { t, i18n } = useTranslation();
@@ -31,7 +32,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
     ? t('rooms.noMessages')
     : last.deletedAt
       ? t('message.recalled')
-      : `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`;
+      : `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${messagePreview(last, { image: t('files.image'), file: t('files.file') })}`;
   const unread = room.unreadCount;
   const label = [name, unread ? t('rooms.unread', { count: unread }) : '', room.muted ? t('rooms.muted') : ''].filter(Boolean).join(', ');
   return (

@@ -7,6 +7,8 @@ import { LIMITS } from '../../../../protocol/schemas.js';
 import { useAppStore } from '../../store/index.js';
 import { findMessage, selectDraft, selectReplyToId, selectUser } from '../../store/selectors.js';
 import { useController } from '../context.js';
+import { selectStaged } from '../../store/attachments.js';
+import { AttachButton, StagedStrip } from './Attachments.js';
 
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -23,6 +25,9 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
   const replyToSender = useAppStore(selectUser(replyTo?.sender.id, replyTo?.sender));
   const setDraft = useAppStore((s) => s.setDraft);
   const setReplyTo = useAppStore((s) => s.setReplyTo);
+  const staged = useAppStore(selectStaged(roomId));
+  const uploading = staged.some((f) => f.state === 'uploading');
+  const ready = staged.some((f) => f.state === 'done');
   const ref = useRef<HTMLTextAreaElement>(null);
   const typing = useRef({ sentAt: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
 
@@ -47,10 +52,13 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
 
   const tooLong = [...draft].length > LIMITS.messageBodyMax;
 
+  const canSend = !tooLong && !uploading && (ready || draft.trim() !== '');
+
   const send = () => {
     const body = draft.trim();
-    if (!body || tooLong) return;
-    controller.send(roomId, body, replyToId);
+    if (!canSend) return;
+    // With files, the text is the first file's caption; otherwise a text message.
+    if (!controller.files.sendStaged(roomId, body, replyToId)) controller.send(roomId, body, replyToId);
     setDraft(roomId, '');
     setReplyTo(roomId, null);
     stopTyping();
@@ -80,7 +88,9 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
           </button>
         </div>
       )}
+      <StagedStrip roomId={roomId} />
       <div className="composer-row">
+        <AttachButton roomId={roomId} />
         <textarea
           id={`composer-${roomId}`}
           ref={ref}
@@ -90,6 +100,13 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
           aria-label={t('composer.label')}
           aria-invalid={tooLong || undefined}
           onChange={(e) => onChange(e.target.value)}
+          onPaste={(e) => {
+            // A pasted screenshot (or copied files) attaches; pasted text stays text.
+            const files = [...e.clipboardData.files];
+            if (files.length === 0) return;
+            e.preventDefault();
+            controller.files.add(roomId, files);
+          }}
           onKeyDown={(e) => {
             // isComposing: Enter that confirms an IME candidate (Chinese, Japanese input) must not send.
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -100,7 +117,7 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
             }
           }}
         />
-        <button type="button" className="send primary" onClick={send} disabled={!draft.trim() || tooLong} aria-label={t('composer.send')}>
+        <button type="button" className="send primary" onClick={send} disabled={!canSend} aria-label={t('composer.send')}>
           <Icon name="send" size={17} />
         </button>
       </div>

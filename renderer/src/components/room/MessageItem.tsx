@@ -9,6 +9,7 @@ import { findMessage, selectEditingId, selectUser } from '../../store/selectors.
 import type { OutboxEntry } from '../../services/realtime-types.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
+import { AttachmentBlock, FileCard } from './AttachmentView.js';
 import { EditBox } from './EditBox.js';
 
 function DaySeparator({ iso }: { iso: string }) {
@@ -111,10 +112,13 @@ export const MessageItem = memo(function MessageItem({
           {!grouped && !own && <div className="msg-sender">{sender.displayName}</div>}
           <div className={`bubble${recalled ? ' recalled' : ''}`}>
             {m.replyToId !== null && !recalled && <Quote roomId={roomId} replyToId={m.replyToId} />}
+            <AttachmentBlock message={m} roomId={roomId} />
             {editing ? (
               <EditBox message={m} onDone={() => setEditing(null)} />
             ) : (
-              <span className="msg-body">{recalled ? (own ? t('message.recalledByYou') : t('message.recalled')) : m.body}</span>
+              (recalled || m.body !== '') && (
+                <span className="msg-body">{recalled ? (own ? t('message.recalledByYou') : t('message.recalled')) : m.body}</span>
+              )
             )}
             <span className="msg-meta">
               {m.editedAt && !recalled && <span className="edited">{t('message.edited')}</span>}
@@ -173,7 +177,8 @@ export const PendingItem = memo(function PendingItem({ entry, grouped }: { entry
       <div className="msg-gutter" />
       <div className="msg-main">
         <div className="bubble">
-          <span className="msg-body">{entry.body}</span>
+          {entry.attachment && <FileCard attachment={entry.attachment} />}
+          {entry.body !== '' && <span className="msg-body">{entry.body}</span>}
           <span className="msg-meta">{failed ? t('message.failed') : t('message.sending')}</span>
         </div>
         {failed && (
