@@ -102,6 +102,15 @@ const EnvSchema = z.object({
       return Number(raw.trim());
     }),
   UPLOAD_RATE_LIMIT: int('UPLOAD_RATE_LIMIT', 60, 1, 1_000_000),
+  S3_BUCKET: optionalString,
+  S3_PREFIX: optionalString,
+  S3_REGION: optionalString,
+  S3_ENDPOINT: optionalString.refine((u) => u === undefined || /^https?:\/\/[^/]+/.test(u), {
+    message: 'S3_ENDPOINT must look like https://s3.example.com or http://minio:9000',
+  }),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
 });
 
 export interface Config {
@@ -139,6 +148,18 @@ export interface Config {
   uploadQuotaBytes: number | undefined;
   /** Uploads per user per minute. */
   uploadRateLimit: number;
+  /** An S3-compatible object store for files (several replicas); undefined = the folder DATA_DIR/files. */
+  s3:
+    | {
+        bucket: string;
+        prefix: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+      }
+    | undefined;
   version: string;
 }
 
@@ -192,6 +213,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const s3Named = [e.S3_PREFIX, e.S3_REGION, e.S3_ENDPOINT, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY].some((v) => v !== undefined);
+  if (!e.S3_BUCKET && s3Named) throw new ConfigError('Invalid configuration: S3_BUCKET is required when any other S3_* variable is set');
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the default AWS credential chain)',
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -221,6 +249,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES,
     uploadRateLimit: e.UPLOAD_RATE_LIMIT,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          prefix: e.S3_PREFIX ?? '',
+          region: e.S3_REGION ?? 'us-east-1',
+          endpoint: e.S3_ENDPOINT,
+          // MinIO and most self-hosted stores serve buckets as paths; AWS prefers virtual hosts.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : e.S3_ENDPOINT !== undefined,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+        }
+      : undefined,
     version: readVersion(),
   };
 }

@@ -19,6 +19,7 @@ import type { FileStore } from './files/file-store.js';
 import { filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
 import { LocalFileStore } from './files/local-store.js';
+import { S3FileStore } from './files/s3-store.js';
 import { UploadSweeper } from './files/sweeper.js';
 import { UploadsRepository } from './files/uploads.repository.js';
 import { UploadsService } from './files/uploads.service.js';
@@ -149,7 +150,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     messageViews,
     events,
   });
-  const store: FileStore = new LocalFileStore(path.join(config.dataDir, 'files'));
+  const s3 = config.s3 ? new S3FileStore(config.s3) : undefined;
+  const store: FileStore = s3 ?? new LocalFileStore(path.join(config.dataDir, 'files'));
   const uploadsRepo = new UploadsRepository(knex);
   const uploads = new UploadsService({
     repo: uploadsRepo,
@@ -246,6 +248,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       clearTimeout(force);
       await sweeper.stop();
       await uploads.stop();
+      s3?.close();
       await presence.close();
       await knex.destroy();
       if (redis) await redis.quit().catch(() => undefined);
