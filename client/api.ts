@@ -160,6 +160,9 @@ export class ApiClient {
   me() {
     return this.request<UserSelf>('GET', '/users/me');
   }
+  removeAvatar() {
+    return this.request<UserSelf>('DELETE', '/users/me/avatar');
+  }
   updateMe(body: { displayName?: string; avatarUrl?: string | null }) {
     return this.request<UserSelf>('PATCH', '/users/me', { body });
   }

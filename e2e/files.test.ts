@@ -137,4 +137,19 @@ describe('a screenshot and a PDF between two browsers', () => {
     // refusal of a blob: image included, is a defect.
     expect([...alice.errors, ...bob.errors].filter((e) => !/Failed to load resource/i.test(e))).toEqual([]);
   });
+
+  it('Alice sets a picture in her profile; Bob sees it beside her messages', async () => {
+    const { page } = alice;
+    await page.locator('.me-button').click();
+    await page.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: screenshot });
+    await page.getByRole('img', { name: 'New picture, cropped to a square' }).waitFor();
+    await page.getByRole('button', { name: 'Use this picture' }).click();
+    await page.getByRole('button', { name: 'Remove picture' }).waitFor();
+    await page.keyboard.press('Escape');
+    const avatar = bob.page.locator('.msg:not(.own) .avatar img').first();
+    await avatar.waitFor({ timeout: 20_000 });
+    expect(await avatar.getAttribute('src')).toMatch(/^blob:/);
+    await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
+    await shot(bob.page, 'files-04-avatar');
+  });
 });

@@ -163,7 +163,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     logger,
   });
   await uploads.start();
-  const files = new FilesService(uploadsRepo, store, uploads);
+  const files = new FilesService(uploadsRepo, store, uploads, users);
   const sweeper = new UploadSweeper(uploadsRepo, uploads, logger);
   sweeper.start();
   // Recalling a message takes its file away at once, not at the next sweep.

@@ -2,12 +2,12 @@
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import rangeParser from 'range-parser';
-import { IdParams, UploadSchema } from '../../protocol/schemas.js';
+import { IdParams, UploadSchema, UserSelfSchema } from '../../protocol/schemas.js';
 import { AppError } from '../errors.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import type { FileStore } from './file-store.js';
 import type { FilesService, Readable as Stored } from './files.service.js';
-import type { UploadsService } from './uploads.service.js';
+import { toUpload, type UploadsService } from './uploads.service.js';
 
 const tag = 'Files';
 
@@ -79,7 +79,27 @@ export function filesRoutes(uploads: UploadsService, files: FilesService, store:
       auth: true,
       summary: 'Upload one file (multipart/form-data, part "file"); attach it by sending a message with attachmentId',
       responses: [{ status: 201, description: 'Stored', schema: UploadSchema }],
-      handler: async ({ principal, req }) => ({ status: 201, body: await uploads.receive(principal.userId, req) }),
+      handler: async ({ principal, req }) => ({ status: 201, body: toUpload(await uploads.receive(principal.userId, req)) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/users/me/avatar',
+      tag,
+      auth: true,
+      summary: 'Set my avatar (multipart/form-data, part "file": an image; the server makes a square picture)',
+      responses: [{ status: 200, description: 'Me', schema: UserSelfSchema }],
+      handler: async ({ principal, req }) => ({
+        body: await files.setAvatar(principal.userId, await uploads.receive(principal.userId, req, 'avatar')),
+      }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/users/me/avatar',
+      tag,
+      auth: true,
+      summary: 'Remove my avatar (initials are shown instead)',
+      responses: [{ status: 200, description: 'Me', schema: UserSelfSchema }],
+      handler: async ({ principal }) => ({ body: await files.setAvatar(principal.userId, null) }),
     }),
     defineRoute({
       method: 'get',

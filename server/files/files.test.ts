@@ -368,3 +368,46 @@ describe('quota and rate limit', () => {
     expect(limited.status).toBe(201);
   }, 60_000);
 });
+
+describe('avatars', () => {
+  it('PUT makes a square picture any signed-in user can see, user:updated reaches room members, DELETE removes it', async () => {
+    const { socket } = await connectReady(t.url, b.accessToken);
+    try {
+      const updated = new Promise<{ id: number; avatarUrl: string | null }>((resolve) =>
+        socket.on('user:updated', (u) => u.id === a.id && resolve(u)),
+      );
+      const { body, type } = multipart(await jpegWithExif(300, 200), 'me.jpg');
+      const res = await t.api.put('/api/users/me/avatar').set(a.auth).set('Content-Type', type).send(body);
+      expectStatus(res, 200);
+      const url = (res.body as { avatarUrl: string }).avatarUrl;
+      expect(url).toMatch(/^\/api\/files\/\d+$/);
+      expect((await updated).avatarUrl).toBe(url);
+      const pic = await download(stranger, url);
+      expectStatus(pic, 200);
+      expect(pic.headers['content-type']).toBe('image/webp');
+      const { default: sharp } = await import('sharp');
+      const meta = await sharp(pic.body as Buffer).metadata();
+      expect([meta.width, meta.height]).toEqual([256, 256]);
+
+      // Replacing it removes the old picture; a PDF is refused.
+      const again = multipart(await png(40, 90), 'me2.png');
+      const res2 = await t.api.put('/api/users/me/avatar').set(a.auth).set('Content-Type', again.type).send(again.body);
+      expectStatus(res2, 200);
+      expectError(await download(stranger, url), 404, 'NOT_FOUND');
+      const doc = multipart(pdf(), 'me.pdf');
+      expectError(
+        await t.api.put('/api/users/me/avatar').set(a.auth).set('Content-Type', doc.type).send(doc.body),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+
+      const gone = await t.api.delete('/api/users/me/avatar').set(a.auth);
+      expectStatus(gone, 200);
+      expect((gone.body as { avatarUrl: unknown }).avatarUrl).toBeNull();
+      expectError(await download(stranger, (res2.body as { avatarUrl: string }).avatarUrl), 404, 'NOT_FOUND');
+      await expectNoStrays();
+    } finally {
+      socket.close();
+    }
+  });
+});

@@ -62,3 +62,28 @@ export async function processImage(input: string, mime: string, output: string, 
   }
   return rotated ? { width: frameHeight, height: meta.width } : { width: meta.width, height: frameHeight };
 }
+
+export const AVATAR_SIZE = 256;
+export const AVATAR_MIME = 'image/webp';
+
+/** A profile picture: the centre square of the image (first frame), AVATAR_SIZE on a side, as WebP without metadata. */
+export async function processAvatar(input: string, mime: string, output: string): Promise<void> {
+  if (!RASTER[mime]) throw refused('an avatar must be a JPEG, PNG, GIF or WebP image');
+  let meta: Metadata;
+  try {
+    meta = await sharp(input).metadata();
+  } catch {
+    throw refused('the image could not be read');
+  }
+  if (!meta.width || !meta.height) throw refused('the image could not be read');
+  if (meta.width * meta.height > MAX_PIXELS) throw refused(`the image is larger than ${MAX_PIXELS / 1_000_000} megapixels`);
+  try {
+    await sharp(input, { limitInputPixels: MAX_PIXELS, failOn: 'truncated' })
+      .autoOrient()
+      .resize(AVATAR_SIZE, AVATAR_SIZE, { fit: 'cover', position: 'centre' })
+      .webp({ quality: 85 })
+      .toFile(output);
+  } catch {
+    throw refused('the image could not be read');
+  }
+}

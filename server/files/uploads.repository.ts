@@ -1,5 +1,6 @@
 // The only place with upload queries.
 import type { Knex } from 'knex';
+import { dialectOf } from '../db/knex.js';
 import { num } from '../db/values.js';
 
 export interface UploadRow {
@@ -56,7 +57,7 @@ export class UploadsRepository {
 
   /**
    * Uploads no one can reach any more: never attached after `orphanBefore`, or held by a recalled message or a
-   * deleted room.
+   * deleted room, or an avatar its user no longer shows.
    */
   async unreachable(orphanBefore: Date, limit: number): Promise<UploadRow[]> {
     const orphans = (await this.knex('uploads')
@@ -70,7 +71,16 @@ export class UploadsRepository {
       .where((w) => w.whereNotNull('m.deleted_at').orWhereNotNull('r.deleted_at'))
       .limit(limit)
       .select('u.*')) as UploadRow[];
-    return [...orphans, ...gone].map(normalise);
+    // Avatars their user no longer shows (replaced or removed, when removing the old picture failed at the time).
+    const url = dialectOf(this.knex) === 'mysql' ? "CONCAT('/api/files/', u.id)" : "'/api/files/' || u.id";
+    const avatars = (await this.knex('uploads as u')
+      .join('users as us', 'us.id', 'u.uploader_id')
+      .where('u.purpose', 'avatar')
+      .where('u.created_at', '<', orphanBefore)
+      .where((w) => w.whereNull('us.avatar_url').orWhereRaw(`us.avatar_url <> ${url}`))
+      .limit(limit)
+      .select('u.*')) as UploadRow[];
+    return [...orphans, ...gone, ...avatars].map(normalise);
   }
 
   async forMessage(messageId: number): Promise<UploadRow[]> {

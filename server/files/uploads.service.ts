@@ -16,7 +16,7 @@ import { consumeOrThrow } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { FileStore } from './file-store.js';
 import { cleanFilename, withExtension } from './filenames.js';
-import { processImage, RASTER } from './images.js';
+import { AVATAR_MIME, AVATAR_SIZE, processAvatar, processImage, RASTER } from './images.js';
 import type { UploadRow, UploadsRepository } from './uploads.repository.js';
 
 export interface UploadsDeps {
@@ -74,8 +74,8 @@ export class UploadsService {
     await rm(this.tmpDir, { recursive: true, force: true });
   }
 
-  /** POST /uploads: the whole path from the request stream to a stored upload. */
-  async receive(userId: number, req: IncomingMessage): Promise<Upload> {
+  /** POST /uploads (and PUT /users/me/avatar): the whole path from the request stream to a stored upload. */
+  async receive(userId: number, req: IncomingMessage, purpose: 'attachment' | 'avatar' = 'attachment'): Promise<UploadRow> {
     await consumeOrThrow(this.d.limiter, String(userId));
     let limit = this.d.maxBytes;
     let quotaBound = false;
@@ -100,7 +100,7 @@ export class UploadsService {
       await mkdir(this.tmpDir, { recursive: true });
       const got = await this.readForm(req, limit, temp(), quotaBound);
       if (got.size === 0) throw badForm('the file is empty');
-      return await this.store(userId, got, temp);
+      return await this.store(userId, got, temp, purpose);
     } finally {
       await Promise.all(temps.map((f) => rm(f, { force: true })));
     }
@@ -162,9 +162,9 @@ export class UploadsService {
     });
   }
 
-  private async store(userId: number, got: Received, temp: () => string): Promise<Upload> {
+  private async store(userId: number, got: Received, temp: () => string, purpose: 'attachment' | 'avatar'): Promise<UploadRow> {
     const sniffed = await fileTypeFromFile(got.file);
-    const mime = sniffed?.mime ?? 'application/octet-stream';
+    let mime = sniffed?.mime ?? 'application/octet-stream';
     let name = cleanFilename(got.filename);
     let source = got.file;
     let thumb: string | undefined;
@@ -172,7 +172,14 @@ export class UploadsService {
     let height: number | null = null;
     let size = got.size;
     const raster = RASTER[mime];
-    if (raster) {
+    if (purpose === 'avatar') {
+      source = temp();
+      await processAvatar(got.file, mime, source);
+      mime = AVATAR_MIME;
+      width = height = AVATAR_SIZE;
+      size = (await stat(source)).size;
+      name = withExtension(name, 'webp');
+    } else if (raster) {
       const clean = temp();
       thumb = temp();
       ({ width, height } = await processImage(got.file, mime, clean, thumb));
@@ -182,7 +189,7 @@ export class UploadsService {
     }
     const row = await this.d.repo.insert({
       uploader_id: userId,
-      purpose: 'attachment',
+      purpose,
       name,
       mime,
       size,
@@ -200,7 +207,7 @@ export class UploadsService {
       await this.discard(row);
       throw err;
     }
-    return toUpload(row);
+    return row;
   }
 
   /** Removes an upload's bytes, then its row (in that order, so a failure leaves a row the sweeper retries). */

@@ -14,20 +14,28 @@ export class UploadError extends Error {
   }
 }
 
-export interface UploadHandle {
-  done: Promise<Upload>;
+export interface UploadHandle<T = Upload> {
+  done: Promise<T>;
   cancel(): void;
 }
 
-/** Sends one file as multipart part `file`; `onProgress` gets 0..1. A 401 TOKEN_EXPIRED is retried once with a fresh token. */
-export function uploadFile(api: ApiClient, file: File, onProgress: (fraction: number) => void): UploadHandle {
+/**
+ * Sends one file as multipart part `file` (to POST /uploads, or PUT /users/me/avatar); `onProgress` gets 0..1.
+ * A 401 TOKEN_EXPIRED is retried once with a fresh token.
+ */
+export function uploadFile<T = Upload>(
+  api: ApiClient,
+  file: File,
+  onProgress: (fraction: number) => void,
+  target: { method: 'POST' | 'PUT'; path: string; ok: number } = { method: 'POST', path: '/uploads', ok: 201 },
+): UploadHandle<T> {
   let xhr: XMLHttpRequest | undefined;
   let cancelled = false;
   const attempt = (token: string | null) =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const req = new XMLHttpRequest();
       xhr = req;
-      req.open('POST', `${api.serverUrl}/api/uploads`);
+      req.open(target.method, `${api.serverUrl}/api${target.path}`);
       if (token) req.setRequestHeader('Authorization', `Bearer ${token}`);
       req.upload.onprogress = (e) => {
         if (e.lengthComputable) onProgress(e.loaded / e.total);
@@ -52,7 +60,7 @@ export function uploadFile(api: ApiClient, file: File, onProgress: (fraction: nu
     if (res.status === 401 && isErrorResponse(res.body) && res.body.error.code === 'TOKEN_EXPIRED' && !cancelled) {
       res = await attempt(await api.accessToken(true));
     }
-    if (res.status === 201) return res.body as Upload;
+    if (res.status === target.ok) return res.body as T;
     if (isErrorResponse(res.body)) throw new UploadError(res.body.error.code, res.body.error.message);
     if (res.status === 413) throw new UploadError('PAYLOAD_TOO_LARGE', 'too large');
     throw new UploadError(res.status >= 500 || res.status === 0 ? 'NETWORK' : 'VALIDATION_FAILED', `HTTP ${res.status}`);
