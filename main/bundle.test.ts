@@ -31,7 +31,7 @@ export const net = { fetch: noop, isOnline: () => true };
 export const powerMonitor = { on: noop };
 export const safeStorage = { isEncryptionAvailable: () => false, encryptString: noop, decryptString: noop, getSelectedStorageBackend: () => 'basic_text' };
 export const screen = { getAllDisplays: () => [] };
-export const session = { defaultSession: { setPermissionRequestHandler: noop, setPermissionCheckHandler: noop, webRequest: { onHeadersReceived: noop } } };
+export const session = { defaultSession: { setPermissionRequestHandler: noop, setPermissionCheckHandler: noop, webRequest: { onHeadersReceived: noop }, on: noop } };
 export const shell = { openExternal: noop, openPath: noop };
 export const nativeImage = { createFromBuffer: () => ({}) };
 export { BrowserWindow, Tray, Notification };

@@ -4,12 +4,26 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { app, type BrowserWindow, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, screen } from 'electron';
+import {
+  app,
+  type BrowserWindow,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import Store from 'electron-store';
 import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
 import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
 import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
 import { createAuthClient } from './auth-client.js';
+import { attachDownloads } from './downloads.js';
 import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
@@ -216,6 +230,13 @@ async function start(): Promise<void> {
     title: PRODUCT,
   });
   trackWindowState(win, (state) => store.set(WINDOW_STATE_KEY, state));
+  attachDownloads({
+    session: session.defaultSession,
+    downloadsDir: () => app.getPath('downloads'),
+    setProgress: (fraction) => win && !win.isDestroyed() && win.setProgressBar(fraction),
+    notify: (o) => new Notification(o),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
+  });
   const startHidden = shouldStartHidden(process.argv, process.platform, app.getLoginItemSettings().wasOpenedAtLogin);
   win.once('ready-to-show', () => {
     if (startHidden) return;
