@@ -15,7 +15,11 @@ export interface NewMessage {
   body: string;
   replyToId: number | null;
   /** The upload an image/file message holds: claimed in the transaction that writes the message. */
-  attachment: NonNullable<Attachment> | null;
+  attachment?: NonNullable<Attachment> | null;
+  /** Member ids the body mentions (resolved before the write; stored in its transaction). */
+  mentions?: readonly number[];
+  /** Set on kind 'system': what happened. Written whether or not the sender (the actor) is still a member. */
+  system?: { event: string; userId: number | null; name: string | null } | null;
 }
 
 export class MessagesRepository {
@@ -100,6 +104,7 @@ export class MessagesRepository {
         body: m.body,
         attachment: m.attachment ? JSON.stringify(m.attachment) : null,
         reply_to_id: m.replyToId,
+        system: m.system ? JSON.stringify(m.system) : null,
         created_at: now,
         edited_at: null,
         deleted_at: null,
@@ -108,7 +113,11 @@ export class MessagesRepository {
     const all = values.flat();
     const [firstId] = await trx('messages').insert(all);
     const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
-    if (all.length === 1) return [[build(all[0]!, num(firstId))]];
+    if (all.length === 1) {
+      const rows = [[build(all[0]!, num(firstId))]];
+      await this.insertMentions(runs, rows, trx);
+      return rows;
+    }
     const ids = (await trx('messages')
       .where((w) => {
         for (const run of runs) {
@@ -118,7 +127,37 @@ export class MessagesRepository {
       })
       .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
-    return values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    const rows = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    await this.insertMentions(runs, rows, trx);
+    return rows;
+  }
+
+  /** The mentions of freshly inserted rows, in the same transaction (chunked for SQLite's variable limit). */
+  private async insertMentions(
+    runs: readonly { inputs: readonly NewMessage[] }[],
+    rows: readonly MessageRow[][],
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    const values = runs.flatMap((run, i) =>
+      run.inputs.flatMap((m, j) => {
+        const row = rows[i]![j]!;
+        return (m.mentions ?? []).map((userId) => ({ message_id: num(row.id), user_id: userId, room_id: m.roomId, seq: num(row.seq) }));
+      }),
+    );
+    for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+  }
+
+  /** A new body and its mentions, in one transaction. */
+  async editWithMentions(id: number, body: string, mentions: readonly number[]): Promise<MessageRow | undefined> {
+    await this.knex.transaction(async (trx) => {
+      const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+      if (!changed) return;
+      await trx('message_mentions').where('message_id', id).delete();
+      const row = await MessageModel.query(trx).findById(id);
+      const values = mentions.map((userId) => ({ message_id: id, user_id: userId, room_id: row!.room_id, seq: num(row!.seq) }));
+      for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+    });
+    return this.findById(id);
   }
 
   /**
@@ -165,8 +204,13 @@ export class MessagesRepository {
     return this.findById(id);
   }
 
+  /** Recall empties the message: its mentions (no longer unread mentions) and reactions go with the body. */
   async recall(id: number): Promise<MessageRow | undefined> {
-    await MessageModel.query(this.knex).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+    await this.knex.transaction(async (trx) => {
+      await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+      await trx('message_mentions').where('message_id', id).delete();
+      await trx('message_reactions').where('message_id', id).delete();
+    });
     return this.findById(id);
   }
 
@@ -185,6 +229,7 @@ export class MessagesRepository {
       .where('room_id', roomId)
       .where('seq', '>', lastReadSeq)
       .whereNull('deleted_at')
+      .whereNot('kind', 'system')
       .where((w) => w.whereNull('sender_id').orWhereNot('sender_id', userId))
       .count({ n: '*' })
       .first()) as { n: number | string } | undefined;

@@ -4,12 +4,13 @@ import { create } from 'zustand';
 import { createAttachmentsSlice, type AttachmentsSlice } from './attachments.js';
 import { createMessagesSlice, type MessagesSlice } from './messages.js';
 import { createPresenceSlice, type PresenceSlice } from './presence.js';
+import { createReceiptsSlice, type ReceiptsSlice } from './receipts.js';
 import { createRoomsSlice, type RoomsSlice } from './rooms.js';
 import { createSessionSlice, type SessionSlice } from './session.js';
 import { createUiSlice, type UiSlice } from './ui.js';
 import { createUsersSlice, type UsersSlice } from './users.js';
 
-export type AppState = SessionSlice & RoomsSlice & MessagesSlice & PresenceSlice & UiSlice & UsersSlice & AttachmentsSlice;
+export type AppState = SessionSlice & RoomsSlice & MessagesSlice & PresenceSlice & UiSlice & UsersSlice & ReceiptsSlice & AttachmentsSlice;
 
 export function createAppStore() {
   return create<AppState>()((...a) => ({
@@ -19,6 +20,7 @@ export function createAppStore() {
     ...createPresenceSlice(...a),
     ...createUiSlice(...a),
     ...createUsersSlice(...a),
+    ...createReceiptsSlice(...a),
     ...createAttachmentsSlice(...a),
   }));
 }
