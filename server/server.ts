@@ -19,7 +19,7 @@ import type { FileStore } from './files/file-store.js';
 import { filesRoutes } from './files/files.routes.js';
 import { FilesService } from './files/files.service.js';
 import { LocalFileStore } from './files/local-store.js';
-import { S3FileStore } from './files/s3-store.js';
+import type { S3FileStore } from './files/s3-store.js';
 import { UploadSweeper } from './files/sweeper.js';
 import { UploadsRepository } from './files/uploads.repository.js';
 import { UploadsService } from './files/uploads.service.js';
@@ -153,7 +153,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     extras,
     events,
   });
-  const s3 = config.s3 ? new S3FileStore(config.s3) : undefined;
+  // The AWS SDK is loaded only when an object store is configured: it is large, and the CLI builds a server too.
+  const s3: S3FileStore | undefined = config.s3 ? new (await import('./files/s3-store.js')).S3FileStore(config.s3) : undefined;
   const store: FileStore = s3 ?? new LocalFileStore(path.join(config.dataDir, 'files'));
   const uploadsRepo = new UploadsRepository(knex);
   const uploads = new UploadsService({
