@@ -114,6 +114,7 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: log('setPermissionRequestHandler'),
         setPermissionCheckHandler: log('setPermissionCheckHandler'),
         webRequest: { onHeadersReceived: noop },
+        on: log('session.on'),
       },
     },
     shell: { openExternal: log('openExternal'), openPath: log('openPath') },
@@ -133,6 +134,10 @@ describe('main/index.ts wiring', async () => {
     expect(names.indexOf('enableSandbox')).toBeLessThan(names.indexOf('whenReady'));
     expect(names).toContain('protocol.handle');
     expect(rec.calls).toContainEqual(['setAsDefaultProtocolClient', 'messenger']);
+  });
+
+  it('routes downloads through will-download (main/downloads.ts)', () => {
+    expect(rec.calls.some((c) => c[0] === 'session.on' && c[1] === 'will-download')).toBe(true);
   });
 
   it('creates the window with every security preference on', () => {

@@ -27,6 +27,7 @@ import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSessi
 import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
 import { createAuthClient } from './auth-client.js';
 import { contextMenuTemplate } from './context-menu.js';
+import { attachDownloads } from './downloads.js';
 import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
@@ -258,6 +259,13 @@ async function start(): Promise<void> {
     title: PRODUCT,
   });
   trackWindowState(win, (state) => store.set(WINDOW_STATE_KEY, state));
+  attachDownloads({
+    session: session.defaultSession,
+    downloadsDir: () => app.getPath('downloads'),
+    setProgress: (fraction) => win && !win.isDestroyed() && win.setProgressBar(fraction),
+    notify: (o) => new Notification(o),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
+  });
   const startHidden = shouldStartHidden(process.argv, process.platform, app.getLoginItemSettings().wasOpenedAtLogin);
   win.once('ready-to-show', () => {
     if (startHidden) return;
