@@ -12,6 +12,7 @@ const okBody = {
     lastSeenAt: null,
     email: 'a@x.io',
     createdAt: '2026-01-01T00:00:00.000Z',
+    role: 'user',
   },
   accessToken: 'a',
   refreshToken: 'r',

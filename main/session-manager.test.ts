@@ -19,6 +19,7 @@ function authResult(n: number, expiresAt = T0 + 15 * 60_000): AuthResult {
       lastSeenAt: null,
       email: 'ann@example.com',
       createdAt: '2026-01-01T00:00:00.000Z',
+      role: 'user',
     },
     accessToken: `access-${n}`,
     refreshToken: `refresh-${n}`,
