@@ -7,6 +7,7 @@ export interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  files: () => import('./files.js'),
   history: () => import('./history.js'),
   logins: () => import('./logins.js'),
   realtime: () => import('./realtime.js'),

@@ -113,6 +113,31 @@ export class ApiClient {
     return data as T;
   }
 
+  /** A current access token, for requests made outside fetch (uploads with progress use XMLHttpRequest). */
+  async accessToken(force = false): Promise<string | null> {
+    return (await this.options.getAccessToken?.(force)) ?? null;
+  }
+
+  /** The bytes of a file or thumbnail (`/files/<id>`, `/files/<id>/thumbnail`), with the bearer token. */
+  async blob(path: string): Promise<Blob> {
+    const get = async (force: boolean) => {
+      const token = await this.accessToken(force);
+      try {
+        return await this.fetchImpl(`${this.serverUrl}/api${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      } catch (err) {
+        throw new ApiError(0, { code: 'NETWORK', message: err instanceof Error ? err.message : 'network error' });
+      }
+    };
+    let res = await get(false);
+    if (res.status === 401) res = await get(true);
+    if (!res.ok) {
+      const data = (await res.json().catch(() => null)) as unknown;
+      if (isErrorResponse(data)) throw new ApiError(res.status, data.error);
+      throw new ApiError(res.status, { code: res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'NOT_FOUND', message: `HTTP ${res.status}` });
+    }
+    return res.blob();
+  }
+
   // ---- auth (public) ----
   register(body: { username: string; email: string; password: string; displayName?: string; deviceName?: string }) {
     return this.request<AuthResult>('POST', '/auth/register', { body, auth: false });
@@ -136,6 +161,9 @@ export class ApiClient {
   // ---- users ----
   me() {
     return this.request<UserSelf>('GET', '/users/me');
+  }
+  removeAvatar() {
+    return this.request<UserSelf>('DELETE', '/users/me/avatar');
   }
   updateMe(body: { displayName?: string; avatarUrl?: string | null }) {
     return this.request<UserSelf>('PATCH', '/users/me', { body });

@@ -4,7 +4,7 @@
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { isSessionEndCode, type ApiErrorBody, type SessionEndCode } from '../protocol/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents, SessionReady } from '../protocol/events.js';
-import type { Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
+import type { Attachment, Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
 import { ApiClient, ApiError } from './api.js';
 import { Emitter } from './emitter.js';
 
@@ -15,6 +15,9 @@ export interface OutboxEntry {
   roomId: number;
   body: string;
   replyToId: number | null;
+  /** Image and file messages: the upload they carry (already on the server; sent by its id). */
+  kind?: 'image' | 'file';
+  attachment?: NonNullable<Attachment>;
   createdAt: string;
   state: 'pending' | 'failed';
   error?: { code: string; message: string };
@@ -361,7 +364,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (this.entries.length !== before) this.persist();
   }
 
-  send(roomId: number, body: string, opts: { replyToId?: number | null } = {}): OutboxEntry {
+  send(
+    roomId: number,
+    body: string,
+    opts: { replyToId?: number | null; kind?: 'image' | 'file'; attachment?: NonNullable<Attachment> } = {},
+  ): OutboxEntry {
     const entry: OutboxEntry = {
       clientId: newClientId(),
       roomId,
@@ -370,6 +377,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       createdAt: new Date().toISOString(),
       state: 'pending',
     };
+    if (opts.kind && opts.attachment) {
+      entry.kind = opts.kind;
+      entry.attachment = opts.attachment;
+    }
     this.entries.push(entry);
     this.persist();
     void this.flush();
@@ -407,7 +418,13 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   private async emitSend(socket: Socket<ServerToClientEvents, ClientToServerEvents>, entry: OutboxEntry): Promise<'done' | 'retry-later'> {
-    const payload = { roomId: entry.roomId, clientId: entry.clientId, body: entry.body, replyToId: entry.replyToId };
+    const payload = {
+      roomId: entry.roomId,
+      clientId: entry.clientId,
+      body: entry.body,
+      replyToId: entry.replyToId,
+      ...(entry.kind && entry.attachment ? { kind: entry.kind, attachmentId: entry.attachment.id } : {}),
+    };
     let res;
     try {
       res = await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('message:send', payload);

@@ -7,6 +7,7 @@ import { migration as createMessages } from './20261123000500_create_messages.js
 import { migration as roomMembersNotify } from './20261130000400_room_members_notify.js';
 import { migration as mentionsReactions } from './20261130000410_mentions_reactions.js';
 import { migration as messagesSystem } from './20261130000420_messages_system.js';
+import { migration as createUploads } from './20261130000300_create_uploads.js';
 import { migration as sessionRevocationReason } from './20261130000100_session_revocation_reason.js';
 
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   roomMembersNotify,
   mentionsReactions,
   messagesSystem,
+  createUploads,
   sessionRevocationReason,
 ];

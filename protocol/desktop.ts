@@ -73,6 +73,7 @@ export const DESKTOP_ARGS = {
   getAccessToken: GetAccessTokenArgs,
   logout: NoArgs,
   getServerUrl: NoArgs,
+  sessionPersistence: NoArgs,
   notify: NotifyArgs,
   setUnreadCount: UnreadCountArg,
   getSettings: NoArgs,
@@ -118,8 +119,11 @@ export interface DesktopSession extends AccessToken {
    * 'this-run-only': the OS has no secure store (Linux without a keyring); the token lives in memory only, so the
    * user will have to log in again next launch. Say so in the UI.
    */
-  persistence: 'secure' | 'this-run-only';
+  persistence: SessionPersistence;
 }
+
+/** Whether a session can outlive this run: 'this-run-only' without an OS keychain (Linux basic_text). */
+export type SessionPersistence = 'secure' | 'this-run-only';
 
 export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsupported';
 /** Why the session ended: a server's SessionEndCode, or 'logged-out' when the user logged out here. */
@@ -145,6 +149,8 @@ export interface DesktopApi {
   logout(): Promise<DesktopResult<null>>;
   /** The server of the current or last session (prefills the login form); null on first run. */
   getServerUrl(): Promise<DesktopResult<string | null>>;
+  /** Before any login: whether a session here would survive a restart, so the login screen can say so up front. */
+  sessionPersistence(): Promise<DesktopResult<SessionPersistence>>;
   /** Ask for a notification; the caller has already skipped muted rooms and the room in front of a focused window. */
   notify(input: NotifyInput): Promise<DesktopResult<NotifyOutcome>>;
   /** Total unread of unmuted rooms: tray icon + tooltip, dock/launcher badge, Windows overlay. */

@@ -180,12 +180,34 @@ export const RoomSettingsBody = z
   .strictObject({ muted: z.boolean().optional(), notify: NotifyLevelSchema.optional() })
   .refine((b) => (b.muted === undefined) !== (b.notify === undefined), 'give exactly one of notify or muted');
 
-export const SendMessageBody = z.strictObject({
+/** A caption under an image or file may be empty. */
+export const CaptionBody = text({ min: 0, max: LIMITS.messageBodyMax });
+
+const SendFields = {
   clientId: ClientId,
-  body: MessageBody,
-  kind: z.literal('text').optional(),
+  body: CaptionBody,
+  kind: z.enum(['text', 'image', 'file']).optional(),
+  /** An upload of the caller's that no message holds yet; required for image/file, refused for text. */
+  attachmentId: Id.optional(),
   replyToId: Id.nullable().optional(),
-});
+};
+
+/** Text needs a body and no attachment; image/file need an attachment and may have an empty caption. */
+function checkSendShape(
+  m: { body: string; kind?: 'text' | 'image' | 'file' | undefined; attachmentId?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const kind = m.kind ?? 'text';
+  if (kind === 'text') {
+    if (m.body === '') ctx.addIssue({ code: 'custom', path: ['body'], message: `must be 1-${LIMITS.messageBodyMax} characters` });
+    if (m.attachmentId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['attachmentId'], message: 'only image and file messages carry an attachment' });
+  } else if (m.attachmentId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['attachmentId'], message: 'is required' });
+  }
+}
+
+export const SendMessageBody = z.strictObject(SendFields).superRefine(checkSendShape);
 export const EditMessageBody = z.strictObject({ body: MessageBody });
 
 // ---------- queries and params ----------
@@ -216,7 +238,7 @@ export const HistoryQuery = z
   .refine((q) => q.before === undefined || q.after === undefined, 'use either before or after, not both');
 
 // ---------- client -> server socket payloads ----------
-export const MessageSendSchema = SendMessageBody.extend({ roomId: Id });
+export const MessageSendSchema = z.strictObject({ ...SendFields, roomId: Id }).superRefine(checkSendShape);
 export const MessageEditSchema = z.strictObject({ messageId: Id, body: MessageBody });
 export const MessageDeleteSchema = z.strictObject({ messageId: Id });
 export const RoomReadSchema = z.strictObject({ roomId: Id, seq: Seq });
@@ -236,7 +258,27 @@ export const UserPublicSchema = z.object({
 });
 export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time });
 
-export const AttachmentSchema = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).nullable();
+export const UploadSchema = z.object({
+  id: Id,
+  name: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  createdAt: Time,
+});
+
+/** What a message holds of its upload; URLs are /api/files/<id> and /api/files/<id>/thumbnail. */
+export const AttachmentSchema = z
+  .object({
+    id: Id,
+    name: z.string(),
+    mimeType: z.string(),
+    size: z.number().int(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  })
+  .nullable();
 
 export const ReactionSchema = z.object({ emoji: z.string(), userIds: z.array(Id) });
 export const SystemInfoSchema = z.object({

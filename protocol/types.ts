@@ -6,6 +6,7 @@ export type UserPublic = z.infer<typeof s.UserPublicSchema>;
 export type UserSelf = z.infer<typeof s.UserSelfSchema>;
 export type Message = z.infer<typeof s.MessageSchema>;
 export type Attachment = z.infer<typeof s.AttachmentSchema>;
+export type Upload = z.infer<typeof s.UploadSchema>;
 export type Room = z.infer<typeof s.RoomSchema>;
 export type MyRoom = z.infer<typeof s.MyRoomSchema>;
 export type AuthResult = z.infer<typeof s.AuthResultSchema>;

@@ -90,7 +90,8 @@ export function createApp(deps: AppDeps): express.Express {
           'default-src': ["'self'"],
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'https:'],
+          // blob: for images and files fetched with the bearer token (no public file URLs exist).
+          'img-src': ["'self'", 'data:', 'https:', 'blob:'],
           'connect-src': ["'self'"],
           'object-src': ["'none'"],
           'frame-ancestors': ["'none'"],

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.js';
 import { MessageModel } from '../db/models.js';
 import { num } from '../db/values.js';
+import type { Attachment } from '../../protocol/types.js';
 
 export type MessageRow = MessageModel;
 
@@ -13,6 +14,8 @@ export interface NewMessage {
   kind: 'text' | 'image' | 'file' | 'system';
   body: string;
   replyToId: number | null;
+  /** The upload an image/file message holds: claimed in the transaction that writes the message. */
+  attachment?: NonNullable<Attachment> | null;
   /** Member ids the body mentions (resolved before the write; stored in its transaction). */
   mentions?: readonly number[];
   /** Set on kind 'system': what happened. Written whether or not the sender (the actor) is still a member. */
@@ -99,7 +102,7 @@ export class MessagesRepository {
         client_id: m.clientId,
         kind: m.kind,
         body: m.body,
-        attachment: null,
+        attachment: m.attachment ? JSON.stringify(m.attachment) : null,
         reply_to_id: m.replyToId,
         system: m.system ? JSON.stringify(m.system) : null,
         created_at: now,
@@ -155,6 +158,18 @@ export class MessagesRepository {
       for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
     });
     return this.findById(id);
+  }
+
+  /**
+   * Marks the sender's upload as held by `messageId`, inside the transaction that wrote the message. False when
+   * it is not the sender's or another message holds it already: the caller rolls back.
+   */
+  async claimUpload(uploadId: number, senderId: number, messageId: number, trx: Knex.Transaction): Promise<boolean> {
+    const n = await trx('uploads')
+      .where({ id: uploadId, uploader_id: senderId, purpose: 'attachment' })
+      .whereNull('message_id')
+      .update({ message_id: messageId });
+    return n === 1;
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */

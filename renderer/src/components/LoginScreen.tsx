@@ -30,6 +30,11 @@ export function LoginScreen() {
   const [serverError, setServerError] = useState<string | null>(null);
   const id = useId();
 
+  const [thisRunOnly, setThisRunOnly] = useState(false);
+  useEffect(() => {
+    void controller.desktop.sessionPersistence().then((r) => setThisRunOnly(r.ok && r.value === 'this-run-only'));
+  }, [controller]);
+
   useEffect(() => {
     void controller.desktop.getServerUrl().then((r) => {
       if (r.ok && r.value) setValues((v) => (v.serverUrl ? v : { ...v, serverUrl: r.value ?? '' }));
@@ -110,6 +115,7 @@ export function LoginScreen() {
             {t(`login.ended.${endedReason}`)}
           </p>
         )}
+        {thisRunOnly && <p className="notice">{t('login.thisRunOnly')}</p>}
         {input('serverUrl', 'url', 'url')}
         {mode === 'login' ? (
           <>

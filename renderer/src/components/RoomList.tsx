@@ -19,6 +19,7 @@ import {
 import { Avatar } from './Avatar.js';
 import { SystemLine } from './room/SystemLine.js';
 import { useController } from './context.js';
+import { messagePreview } from '../../../protocol/preview.js';
 
 const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; active: boolean; selfId: number }) {
   const { t, i18n } = useTranslation();
@@ -35,7 +36,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   ) : last.kind === 'system' ? (
     <SystemLine message={last} />
   ) : (
-    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`
+    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${messagePreview(last, { image: t('files.image'), file: t('files.file') })}`
   );
   const unread = room.unreadCount;
   const mentions = room.mentionCount;

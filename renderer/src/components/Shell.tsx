@@ -1,5 +1,5 @@
 // The signed-in layout: room list on the left, the open room on the right, a quiet connection banner on top.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/index.js';
 import { selectActiveRoomId, selectConnection, selectDialog } from '../store/selectors.js';
@@ -10,6 +10,22 @@ import { DirectDialog } from './dialogs/DirectDialog.js';
 import { MeDialog } from './dialogs/MeDialog.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
+
+/** Without a keyring the login lasts for this run only: said once, plainly, until dismissed. */
+function ThisRunOnlyBanner() {
+  const { t } = useTranslation();
+  const persistence = useAppStore((s) => s.session.persistence);
+  const [dismissed, setDismissed] = useState(false);
+  if (persistence !== 'this-run-only' || dismissed) return null;
+  return (
+    <div className="banner run-only" role="status">
+      {t('session.thisRunOnly')}{' '}
+      <button type="button" className="link" onClick={() => setDismissed(true)}>
+        {t('session.dismiss')}
+      </button>
+    </div>
+  );
+}
 
 function ConnectionBanner() {
   const { t } = useTranslation();
@@ -56,6 +72,7 @@ export function Shell() {
 
   return (
     <div className="shell">
+      <ThisRunOnlyBanner />
       <ConnectionBanner />
       <div className="columns">
         <RoomList />

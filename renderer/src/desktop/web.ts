@@ -215,6 +215,10 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     async getServerUrl() {
       return ok(storage.getItem(SERVER_KEY) ?? origin);
     },
+    async sessionPersistence() {
+      // The browser session is the server's HttpOnly cookie: it outlives the tab.
+      return ok('secure' as const);
+    },
     async notify(input) {
       const settings = readSettings();
       if (settings.doNotDisturb) return ok('suppressed-dnd' as const);

@@ -6,6 +6,7 @@ import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, S
 import type { Message, MyRoom, NotifyLevel, Role, Visibility } from '../../../protocol/types.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomList } from '../store/selectors.js';
+import { AttachmentsService } from './attachments.js';
 import { preloadRichText } from '../components/room/RichText.js';
 import { localOutboxStore } from './outbox-store.js';
 import type { RealtimeLike } from './realtime-types.js';
@@ -24,12 +25,19 @@ export class AppController {
   rt: RealtimeLike | null = null;
   private wiring: Wiring | null = null;
   private readonly offs: (() => void)[] = [];
+  readonly files: AttachmentsService;
 
   constructor(
     readonly store: AppStore,
     readonly desktop: DesktopApi,
     private readonly makeRealtime: RealtimeFactory = defaultFactory,
-  ) {}
+  ) {
+    this.files = new AttachmentsService(
+      store,
+      () => this.rt?.api ?? null,
+      (roomId, body, opts) => this.rt?.send(roomId, body, opts),
+    );
+  }
 
   private get s() {
     return this.store.getState();
@@ -75,6 +83,8 @@ export class AppController {
     });
     this.rt = rt;
     this.wiring = wireRealtime({ rt, store: this.store, desktop: this.desktop, isVisible: () => document.visibilityState === 'visible' });
+    // Uploads that failed while offline go again once the connection is back.
+    this.offs.push(rt.on('state', (state) => state === 'online' && this.files.retryOffline()));
     this.offs.push(rt.on('session:ended', ({ code }) => this.end(code)));
     this.s.setOutbox(rt.outbox());
     rt.connect();
@@ -107,6 +117,7 @@ export class AppController {
     this.s.openRoom(null);
     this.s.setOutbox([]);
     this.s.resetUsers();
+    this.files.clear();
     for (const id of Object.keys(this.s.messages.byRoom)) this.s.dropRoomMessages(Number(id));
   }
 

@@ -2,7 +2,8 @@
 // the unread badge. Kept apart from React so it can be tested with a fake realtime client and a fake desktop.
 import type { DesktopApi } from '../../../protocol/desktop.js';
 import type { Message } from '../../../protocol/types.js';
-import { previewText, shouldNotify } from '../notifications/policy.js';
+import { messagePreview } from '../../../protocol/preview.js';
+import { shouldNotify } from '../notifications/policy.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomName, selectUnreadTotal } from '../store/selectors.js';
 import type { RealtimeLike } from './realtime-types.js';
@@ -138,7 +139,7 @@ export function wireRealtime(deps: WiringDeps): Wiring {
         roomId: m.roomId,
         roomName: selectRoomName(known)(s()).slice(0, 200),
         senderName: m.sender.displayName.slice(0, 200),
-        body: previewText(m.body),
+        body: messagePreview(m),
         isDirect: known?.kind === 'direct',
       });
     }

@@ -8,6 +8,7 @@ import { useAppStore } from '../../store/index.js';
 import { selectSelf, selectSettings, selectTheme } from '../../store/selectors.js';
 import type { ThemePreference } from '../../store/ui.js';
 import { useController } from '../context.js';
+import { AvatarPicker } from './AvatarPicker.js';
 import { Dialog } from './Dialog.js';
 
 function Profile() {
@@ -17,7 +18,8 @@ function Profile() {
   const setUser = useAppStore((s) => s.setUser);
   const userUpdated = useAppStore((s) => s.userUpdated);
   const savedName = me?.displayName ?? '';
-  const savedUrl = me?.avatarUrl ?? '';
+  // A picture uploaded to our server is managed by the picker above; this field is for a link elsewhere.
+  const savedUrl = me?.avatarUrl && !me.avatarUrl.startsWith('/api/files/') ? me.avatarUrl : '';
   const [displayName, setDisplayName] = useState(savedName);
   const [avatarUrl, setAvatarUrl] = useState(savedUrl);
   // Saved on another device while this dialog is open: show it, unless the field is being edited here.
@@ -34,7 +36,7 @@ function Profile() {
     e.preventDefault();
     if (nameErr || urlErr) return;
     try {
-      const user = await controller.api.updateMe({ displayName, avatarUrl: avatarUrl || null });
+      const user = await controller.api.updateMe(avatarUrl === savedUrl ? { displayName } : { displayName, avatarUrl: avatarUrl || null });
       setUser(user);
       userUpdated(user); // at once everywhere my name shows; 'user:updated' follows for my other devices
       setMsg({ ok: true, text: t('common.saved') });
@@ -58,6 +60,7 @@ function Profile() {
         />
         {nameErr && <div className="field-error">{nameErr}</div>}
       </div>
+      <AvatarPicker />
       <div className="field">
         <label htmlFor="me-avatar">{t('me.avatarUrl')}</label>
         <input

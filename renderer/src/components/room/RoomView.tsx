@@ -12,6 +12,8 @@ import {
   selectUser,
 } from '../../store/selectors.js';
 import { Avatar } from '../Avatar.js';
+import { DropZone } from './Attachments.js';
+import { ImageViewer } from './AttachmentView.js';
 import { Composer } from './Composer.js';
 import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
@@ -107,10 +109,13 @@ export function RoomView({ roomId }: { roomId: number }) {
             </button>
           </div>
         </header>
-        <MessageList roomId={roomId} />
-        <TypingLine roomId={roomId} names={names} />
-        <Composer room={room} roomName={name} members={members} />
+        <DropZone roomId={roomId}>
+          <MessageList roomId={roomId} />
+          <TypingLine roomId={roomId} names={names} />
+          <Composer room={room} roomName={name} members={members} />
+        </DropZone>
       </div>
+      <ImageViewer />
       {panel === 'members' && <MembersPanel room={room} members={members} onChanged={reload} />}
       {panel === 'settings' && <SettingsPanel room={room} />}
     </div>
