@@ -58,6 +58,39 @@ function webRoot(config: Config): string | undefined {
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
 }
 
+/**
+ * helmet, with the HTTPS-only headers (HSTS, CSP upgrade-insecure-requests) only where they are right: a LAN server
+ * reached over plain http would otherwise tell the browser to fetch its own scripts over https (a blank page), and
+ * pin https for a year. req.secure honours TRUST_PROXY, so a TLS proxy's X-Forwarded-Proto counts when trusted.
+ */
+function securityHeaders(config: Config): RequestHandler {
+  const directives = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'https:'],
+    // Socket.IO's websocket to another server needs its ws(s):// twin; 'self' covers our own in current browsers.
+    'connect-src': ["'self'", ...config.connectOrigins.flatMap((o) => [o, o.replace(/^http/, 'ws')])],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+  };
+  const common = { crossOriginResourcePolicy: { policy: 'same-site' as const } };
+  const overTls = helmet({
+    ...common,
+    contentSecurityPolicy: { useDefaults: true, directives: { ...directives, 'upgrade-insecure-requests': [] } },
+  });
+  const plain = helmet({
+    ...common,
+    strictTransportSecurity: false,
+    // Browsers ignore COOP on an untrustworthy origin and say so in the console; do not send what cannot apply.
+    crossOriginOpenerPolicy: false,
+    contentSecurityPolicy: { useDefaults: true, directives: { ...directives, 'upgrade-insecure-requests': null } },
+  });
+  return (req, res, next) => (config.httpsHeaders === 'always' || req.secure ? overTls : plain)(req, res, next);
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const { config, knex, logger } = deps;
   const app = express();
@@ -82,25 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'https:'],
-          'connect-src': ["'self'"],
-          'object-src': ["'none'"],
-          'frame-ancestors': ["'none'"],
-          'base-uri': ["'self'"],
-          'form-action': ["'self'"],
-        },
-      },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-    }),
-  );
+  app.use(securityHeaders(config));
 
   for (const mw of deps.before ?? []) app.use(mw);
 

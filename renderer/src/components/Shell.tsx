@@ -1,8 +1,10 @@
 // The signed-in layout: room list on the left, the open room on the right, a quiet connection banner on top.
+// Below the narrow breakpoint (layout.css) one pane shows at a time: the list at #/, the room at #/rooms/<id>.
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/index.js';
-import { selectActiveRoomId, selectConnection, selectDialog } from '../store/selectors.js';
+import { selectActiveRoomId, selectConnection, selectDialog, selectRoom, selectRoomsLoaded } from '../store/selectors.js';
+import { startRouter } from '../services/router.js';
 import { useController } from './context.js';
 import { BrowseRoomsDialog } from './dialogs/BrowseRoomsDialog.js';
 import { CreateRoomDialog } from './dialogs/CreateRoomDialog.js';
@@ -22,12 +24,31 @@ function ConnectionBanner() {
   );
 }
 
+/** A routed room that is not (or no longer) ours: a stale link, a room that was deleted, or one we were removed from. */
+function RoomUnavailable({ roomId }: { roomId: number }) {
+  const { t } = useTranslation();
+  const controller = useController();
+  const gone = useAppStore((s) => (s.ui.roomGone?.roomId === roomId ? s.ui.roomGone.reason : null));
+  return (
+    <div className="empty-state" role="status">
+      <p>{gone === 'deleted' ? t('room.goneDeleted') : gone === 'removed' ? t('room.goneRemoved') : t('room.unavailable')}</p>
+      <button type="button" onClick={() => void controller.openRoom(null)}>
+        {t('room.backToRooms')}
+      </button>
+    </div>
+  );
+}
+
 export function Shell() {
   const { t } = useTranslation();
   const controller = useController();
   const activeRoomId = useAppStore(selectActiveRoomId);
+  const activeRoom = useAppStore(selectRoom(activeRoomId));
+  const roomsLoaded = useAppStore(selectRoomsLoaded);
   const dialog = useAppStore(selectDialog);
   const setWindowFocused = useAppStore((s) => s.setWindowFocused);
+
+  useEffect(() => startRouter(controller.store, (roomId) => void controller.openRoom(roomId)), [controller]);
 
   useEffect(() => {
     const focus = () => setWindowFocused(document.hasFocus() && document.visibilityState === 'visible');
@@ -55,13 +76,16 @@ export function Shell() {
   }, [controller, setWindowFocused]);
 
   return (
-    <div className="shell">
+    <div className="shell" data-pane={activeRoomId === null ? 'list' : 'room'}>
+      <h1 className="sr-only">{t('app.name')}</h1>
       <ConnectionBanner />
       <div className="columns">
         <RoomList />
         <main className="room-pane" aria-label={t('room.region')}>
-          {activeRoomId !== null ? (
+          {activeRoomId !== null && activeRoom ? (
             <RoomView key={activeRoomId} roomId={activeRoomId} />
+          ) : activeRoomId !== null ? (
+            roomsLoaded && <RoomUnavailable roomId={activeRoomId} />
           ) : (
             <div className="empty-state">
               <div className="empty-mark" aria-hidden="true">

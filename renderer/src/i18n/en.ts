@@ -1,5 +1,5 @@
 export const en = {
-  app: { loading: 'Loading…' },
+  app: { loading: 'Loading…', name: 'Messenger' },
   common: { cancel: 'Cancel', save: 'Save', saved: 'Saved', close: 'Close' },
   login: {
     titleLogin: 'Log in',
@@ -80,6 +80,11 @@ export const en = {
     members_other: '{{count}} members',
     showMembers: 'Members',
     showSettings: 'Room settings',
+    closePanel: 'Close {{panel}}',
+    backToRooms: 'Back to rooms',
+    unavailable: 'This room is not available. It may have been deleted, or you are not a member.',
+    goneDeleted: 'This room was deleted.',
+    goneRemoved: 'You are no longer a member of this room.',
   },
   presence: { online: 'Online', offline: 'Offline' },
   typing: { one: '{{name}} is typing…', two: '{{a}} and {{b}} are typing…', many: 'Several people are typing…', someone: 'Someone' },

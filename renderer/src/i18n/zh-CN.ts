@@ -1,7 +1,7 @@
 import type { Resources } from './en.js';
 
 export const zhCN: Resources = {
-  app: { loading: '正在加载…' },
+  app: { loading: '正在加载…', name: 'Messenger' },
   common: { cancel: '取消', save: '保存', saved: '已保存', close: '关闭' },
   login: {
     titleLogin: '登录',
@@ -82,6 +82,11 @@ export const zhCN: Resources = {
     members_other: '{{count}} 位成员',
     showMembers: '成员',
     showSettings: '群聊设置',
+    closePanel: '关闭{{panel}}',
+    backToRooms: '返回会话列表',
+    unavailable: '无法打开这个会话。它可能已被删除，或你不是其成员。',
+    goneDeleted: '这个群聊已被删除。',
+    goneRemoved: '你已不再是这个群聊的成员。',
   },
   presence: { online: '在线', offline: '离线' },
   typing: { one: '{{name}} 正在输入…', two: '{{a}} 和 {{b}} 正在输入…', many: '多人正在输入…', someone: '有人' },

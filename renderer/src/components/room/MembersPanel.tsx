@@ -96,10 +96,8 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
   };
 
   return (
-    <aside className="side-panel" aria-label={t('members.title')}>
-      <h3>
-        {t('members.title')} · {members.length}
-      </h3>
+    <>
+      <p className="panel-sub">{t('room.members', { count: members.length })}</p>
       {manage && !adding && (
         <button type="button" className="wide" onClick={() => setAdding(true)}>
           {t('members.add')}
@@ -149,6 +147,6 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
           />
         ))}
       </ul>
-    </aside>
+    </>
   );
 }

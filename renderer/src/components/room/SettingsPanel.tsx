@@ -42,8 +42,7 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
   };
 
   return (
-    <aside className="side-panel" aria-label={t('settings.title')}>
-      <h3>{t('settings.title')}</h3>
+    <>
       {canEdit && (
         <form onSubmit={(e) => void save(e)} className="stack" noValidate>
           <RoomFields idPrefix="rs" value={fields} onChange={setFields} errors={errors} showNameError descriptionRows={3} />
@@ -93,6 +92,6 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
           {error}
         </p>
       )}
-    </aside>
+    </>
   );
 }
