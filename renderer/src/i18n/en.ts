@@ -121,6 +121,9 @@ export const en = {
     handOverTitle: 'Hand over ownership',
     handOverConfirm: 'Make {{name}} the owner of this room? You will become an admin.',
     handOver: 'Hand over',
+    removeTitle: 'Remove member',
+    removeConfirm: 'Remove {{name}} from this room? They will no longer see new messages.',
+    removeAction: 'Remove',
   },
   roles: { owner: 'Owner', admin: 'Admin', member: 'Member' },
   settings: {

@@ -123,6 +123,9 @@ export const zhCN: Resources = {
     handOverTitle: '转让群主',
     handOverConfirm: '将 {{name}} 设为本群群主？你将成为管理员。',
     handOver: '转让',
+    removeTitle: '移除成员',
+    removeConfirm: '将 {{name}} 移出这个群聊？对方将看不到之后的新消息。',
+    removeAction: '移除',
   },
   roles: { owner: '群主', admin: '管理员', member: '成员' },
   settings: {

@@ -53,9 +53,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     roomGone: null,
   },
   openRoom: (roomId) =>
-    set((st) =>
-      st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null, roomGone: null } },
-    ),
+    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null, roomGone: null } })),
   setConnection: (connection) => set((st) => ({ ui: { ...st.ui, connection } })),
   setWindowFocused: (windowFocused) => set((st) => ({ ui: { ...st.ui, windowFocused } })),
   setDraft: (roomId, text) => set((st) => ({ ui: { ...st.ui, drafts: { ...st.ui.drafts, [roomId]: text } } })),
