@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
@@ -54,7 +55,7 @@ export async function checkDatabase(knex: Knex, timeoutMs = 2000): Promise<boole
 }
 
 function webRoot(config: Config): string | undefined {
-  const candidates = config.webDir ? [config.webDir] : [path.resolve('renderer/dist'), path.resolve('dist/renderer')];
+  const candidates = config.webDir ? [path.resolve(config.webDir)] : [path.resolve('renderer/dist'), path.resolve('dist/renderer')];
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
 }
 
@@ -154,12 +155,24 @@ export function createApp(deps: AppDeps): express.Express {
 
   const root = webRoot(config);
   if (root) {
+    // Source maps stay out of the build (vite.config.ts); refuse them anyway should an older build still hold some.
+    app.get(/\.map$/, (req: Request) => {
+      throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
+    });
+    // Precompressed at build time: brotli when the browser takes it, else gzip, else the plain file (Vary set).
     app.use(
-      express.static(root, {
+      expressStaticGzip(root, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
         index: 'index.html',
-        maxAge: '1h',
-        setHeaders: (res, file) => {
-          if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+        serveStatic: {
+          maxAge: '1h',
+          setHeaders: (res, file) => {
+            const rel = path.relative(root, file).split(path.sep).join('/');
+            // Vite names everything under assets/ by content hash: a changed file is a new URL.
+            if (rel.startsWith('assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+            else if (/^index\.html(\.br|\.gz)?$/.test(rel)) res.setHeader('Cache-Control', 'no-cache');
+          },
         },
       }),
     );
