@@ -33,14 +33,15 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
       ? t('message.recalled')
       : `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`;
   const unread = room.unreadCount;
-  const label = [name, unread ? t('rooms.unread', { count: unread }) : '', room.muted ? t('rooms.muted') : ''].filter(Boolean).join(', ');
+  // Named by its content (name, time, preview) plus hidden words for what only shows as an icon or a number, so
+  // the spoken name contains everything on screen (WCAG 2.5.3), name first.
+  const extra = [room.muted ? t('rooms.muted') : '', unread ? t('rooms.unread', { count: unread }) : ''].filter(Boolean).join(', ');
   return (
     <li>
       <button
         type="button"
         className={`room-row${active ? ' active' : ''}${unread && !room.muted ? ' has-unread' : ''}`}
         aria-current={active ? 'page' : undefined}
-        aria-label={label}
         data-room-id={room.id}
         onClick={() => void controller.openRoom(room.id)}
       >
@@ -65,6 +66,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
             <span className="room-preview">{preview}</span>
             {unread > 0 && <span className={`badge${room.muted ? ' muted' : ''}`}>{unread > 99 ? '99+' : unread}</span>}
           </span>
+          {extra && <span className="sr-only">, {extra}</span>}
         </span>
       </button>
     </li>
@@ -102,9 +104,11 @@ export function RoomList() {
   return (
     <nav className="sidebar" aria-label={t('rooms.region')}>
       <div className="sidebar-head">
-        <button type="button" className="me-button" onClick={() => setDialog('me')} aria-label={t('me.open')}>
+        {/* Named by its content (the visible name, then a hidden hint), so the spoken name starts with what is seen. */}
+        <button type="button" className="me-button" onClick={() => setDialog('me')}>
           {me && <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} size={30} />}
           <span className="me-name">{me?.displayName}</span>
+          <span className="sr-only">, {t('me.open')}</span>
         </button>
         <div className="head-actions">
           <button

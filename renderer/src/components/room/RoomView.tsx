@@ -14,6 +14,7 @@ import {
 } from '../../store/selectors.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
+import { Announcer } from './Announcer.js';
 import { Composer } from './Composer.js';
 import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
@@ -140,6 +141,7 @@ export function RoomView({ roomId }: { roomId: number }) {
         </header>
         <MessageList roomId={roomId} />
         <TypingLine roomId={roomId} names={names} />
+        <Announcer roomId={roomId} />
         <Composer roomId={roomId} roomName={name} />
       </div>
       {panel === 'members' && room.kind === 'group' && (
