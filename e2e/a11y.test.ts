@@ -107,6 +107,12 @@ describe.each(['light', 'dark'] as const)('%s theme', (colorScheme) => {
       ).toContain(button);
     }
 
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: 'Room, person or public room' }).fill('a');
+    await page.getByRole('option').first().waitFor();
+    await check('quick switcher');
+    await page.keyboard.press('Escape');
+
     await page.setViewportSize({ width: 360, height: 740 });
     await check('narrow room');
     await page.getByRole('button', { name: 'Back to rooms' }).click();

@@ -10,6 +10,7 @@ import { BrowseRoomsDialog } from './dialogs/BrowseRoomsDialog.js';
 import { CreateRoomDialog } from './dialogs/CreateRoomDialog.js';
 import { DirectDialog } from './dialogs/DirectDialog.js';
 import { MeDialog } from './dialogs/MeDialog.js';
+import { QuickSwitcher } from './dialogs/QuickSwitcher.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
 
@@ -56,14 +57,14 @@ export function Shell() {
     window.addEventListener('focus', focus);
     window.addEventListener('blur', focus);
     document.addEventListener('visibilitychange', focus);
-    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K jumps to the room filter.
+    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K opens the quick switcher.
     const keys = (e: KeyboardEvent) => {
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
         controller.openAdjacentRoom(e.key === 'ArrowUp' ? -1 : 1);
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        document.getElementById('room-filter')?.focus();
+        controller.store.getState().setDialog('switcher');
       }
     };
     window.addEventListener('keydown', keys);
@@ -100,6 +101,7 @@ export function Shell() {
       {dialog === 'direct' && <DirectDialog />}
       {dialog === 'browse' && <BrowseRoomsDialog />}
       {dialog === 'me' && <MeDialog />}
+      {dialog === 'switcher' && <QuickSwitcher />}
     </div>
   );
 }

@@ -162,6 +162,15 @@ export const en = {
     addMember: 'Add people',
     submit: 'Create room',
   },
+  switcher: {
+    title: 'Jump to',
+    label: 'Room, person or public room',
+    placeholder: 'Type a room or a name…',
+    results: 'Matches',
+    person: '@{{username}} · start a conversation',
+    public: 'Public room · join',
+    none: 'Nothing matches.',
+  },
   people: { search: 'Search people by name', none: 'Nobody found.' },
   browse: { title: 'Public rooms', search: 'Search public rooms', join: 'Join', open: 'Open', none: 'No public rooms found.' },
   me: {

@@ -164,6 +164,15 @@ export const zhCN: Resources = {
     addMember: '添加成员',
     submit: '创建群聊',
   },
+  switcher: {
+    title: '快速跳转',
+    label: '会话、联系人或公开群聊',
+    placeholder: '输入会话或名字…',
+    results: '匹配结果',
+    person: '@{{username}} · 发起会话',
+    public: '公开群聊 · 加入',
+    none: '没有匹配的结果。',
+  },
   people: { search: '按名称搜索用户', none: '没有找到用户。' },
   browse: { title: '公开群聊', search: '搜索公开群聊', join: '加入', open: '打开', none: '没有找到公开群聊。' },
   me: {
