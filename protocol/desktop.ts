@@ -97,7 +97,12 @@ export type DesktopErrorCode =
   | 'NETWORK_ERROR' // server unreachable or answered something that is not the protocol
   | 'NOT_LOGGED_IN'
   | 'SESSION_EXPIRED'
-  | 'SESSION_REVOKED';
+  | 'SESSION_REVOKED'
+  // Why a web client cannot sign in to another server (see renderer/src/desktop/probe.ts):
+  | 'CONNECT_BLOCKED' // this page's CSP does not list that server (CONNECT_ORIGINS here)
+  | 'SERVER_UNREACHABLE' // nothing answers at that address
+  | 'ORIGIN_REFUSED' // it answers, but its CORS policy refuses this page's origin (CORS_ORIGINS there)
+  | 'NOT_A_MESSENGER_SERVER'; // what answers does not speak this protocol
 
 export interface DesktopError {
   code: DesktopErrorCode;

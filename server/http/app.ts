@@ -12,8 +12,12 @@ import { LIMITS } from '../../protocol/schemas.js';
 import type { Config } from '../config.js';
 import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { originAllowed } from '../realtime/gateway.js';
 import { buildOpenApi } from './openapi.js';
 import { mountRoutes, type Authenticate, type RouteSpec } from './route.js';
+
+/** On GET /api/health from a browser: `allowed` or `refused`, for the Origin it sent (see originAllowed). */
+export const ORIGIN_HEADER = 'Messenger-Origin';
 
 export interface AppDeps {
   config: Config;
@@ -134,6 +138,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
+  // Health is public and credential-free, so any page may read it; a browser's request also learns whether its
+  // origin may use this server (REST and sockets both), so a web client pointed here can say why it cannot.
+  api.use('/health', cors({ origin: '*', credentials: false, exposedHeaders: [ORIGIN_HEADER] }), (req, res, next) => {
+    if (req.headers.origin) res.setHeader(ORIGIN_HEADER, originAllowed(req, config.corsOrigins) ? 'allowed' : 'refused');
+    next();
+  });
   api.get('/health', async (_req, res) => {
     const ok = await checkDatabase(knex);
     res.status(ok ? 200 : 503).json({

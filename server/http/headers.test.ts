@@ -61,4 +61,16 @@ describe('HTTPS-only headers', () => {
       'ws://10.0.0.5:8080',
     ]);
   });
+
+  it('health is readable from any origin and says whether that origin may use this server', async () => {
+    const foreign = await plain.api.get('/api/health').set('Origin', 'https://elsewhere.example');
+    expect(foreign.headers['access-control-allow-origin']).toBe('*');
+    expect(foreign.headers['access-control-expose-headers']).toContain('Messenger-Origin');
+    expect(foreign.headers['messenger-origin']).toBe('refused');
+    const own = await plain.api.get('/api/health').set('Origin', plain.url);
+    expect(own.headers['messenger-origin']).toBe('allowed');
+    const listed = await proxied.api.get('/api/health').set('Origin', 'app://messenger');
+    expect(listed.headers['messenger-origin']).toBe('allowed');
+    expect((await plain.api.get('/api/health')).headers['messenger-origin']).toBeUndefined();
+  });
 });

@@ -60,6 +60,12 @@ export const en = {
     INVALID_ARGUMENT: 'Something in the form is not valid.',
     FORBIDDEN_SENDER: 'This window is not allowed to do that.',
     NOT_LOGGED_IN: 'You are not signed in. Please log in.',
+    CONNECT_BLOCKED:
+      'This page may not connect to that server. Its administrator can allow it with CONNECT_ORIGINS on this server, or open that server’s own address instead.',
+    SERVER_UNREACHABLE: 'Nothing answers at that address. Check it, and that the server is running and reachable from here.',
+    ORIGIN_REFUSED:
+      'That server refuses sign-ins from this page. Its administrator can add this address to its CORS_ORIGINS, or open that server’s own address instead.',
+    NOT_A_MESSENGER_SERVER: 'Something answers at that address, but it is not a Messenger server.',
     SERVICE_UNAVAILABLE: 'The server is having trouble. Try again shortly.',
     SESSION_EXPIRED: 'Your session has expired. Please log in again.',
     SESSION_REVOKED: 'This session was ended elsewhere. Please log in again.',
@@ -198,6 +204,7 @@ export const en = {
     previews: 'Show message text in notifications',
     dnd: 'Do not disturb',
     logout: 'Log out',
+    thisTabOnly: 'You are signed in to another server than the one this page came from, so the session lasts until you close this tab.',
     thisRunOnly: 'This computer has no secure key store, so you will need to log in again next time.',
   },
 };

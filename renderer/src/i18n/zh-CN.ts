@@ -62,6 +62,10 @@ export const zhCN: Resources = {
     INVALID_ARGUMENT: '表单中有内容无效。',
     FORBIDDEN_SENDER: '此窗口无权执行该操作。',
     NOT_LOGGED_IN: '你尚未登录，请先登录。',
+    CONNECT_BLOCKED: '此页面不允许连接该服务器。管理员可在本服务器的 CONNECT_ORIGINS 中加入它，或直接打开该服务器自己的地址。',
+    SERVER_UNREACHABLE: '该地址没有响应。请检查地址，并确认服务器正在运行且可从这里访问。',
+    ORIGIN_REFUSED: '该服务器拒绝来自此页面的登录。其管理员可将此地址加入它的 CORS_ORIGINS，或直接打开该服务器自己的地址。',
+    NOT_A_MESSENGER_SERVER: '该地址有响应，但它不是 Messenger 服务器。',
     SERVICE_UNAVAILABLE: '服务器暂时出现问题，请稍后再试。',
     SESSION_EXPIRED: '登录已过期，请重新登录。',
     SESSION_REVOKED: '此会话已在其他地方结束，请重新登录。',
@@ -200,6 +204,7 @@ export const zhCN: Resources = {
     previews: '在通知中显示消息内容',
     dnd: '勿扰模式',
     logout: '退出登录',
+    thisTabOnly: '你登录的服务器不是提供此页面的服务器，因此会话在关闭此标签页后结束。',
     thisRunOnly: '此电脑没有安全密钥存储，下次启动需要重新登录。',
   },
 };

@@ -289,7 +289,9 @@ export function MeDialog() {
         <div>
           <Preferences />
           <Sessions version={sessionsVersion} />
-          {persistence === 'this-run-only' && <p className="notice">{t('me.thisRunOnly')}</p>}
+          {persistence === 'this-run-only' && (
+            <p className="notice">{controller.desktop.platform === 'web' ? t('me.thisTabOnly') : t('me.thisRunOnly')}</p>
+          )}
           <button type="button" className="danger wide" onClick={() => void controller.logout()}>
             {t('me.logout')}
           </button>
