@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../server/test/harness.js';
 import { launchBrowser, newPerson, registerViaUi, startServer } from './browser.js';
 
+// A send is confirmed once the socket is up; its first connect can take a while on a loaded machine.
+const CONFIRM_MS = 30_000;
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let server: TestServer;
 let browser: Browser;
@@ -75,7 +78,7 @@ describe.each(['light', 'dark'] as const)('%s theme', (colorScheme) => {
     for (const text of ['First message', 'Second message, a little longer']) {
       await box.fill(text);
       await box.press('Enter');
-      await page.locator('.msg:not(.pending) .msg-body', { hasText: text }).waitFor();
+      await page.locator('.msg:not(.pending) .msg-body', { hasText: text }).waitFor({ timeout: CONFIRM_MS });
     }
     await page.mouse.move(1, 1);
     await check('room');
@@ -167,7 +170,7 @@ describe('screen-reader announcements', () => {
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('Sure');
     await box.press('Enter');
-    await page.locator('.msg:not(.pending) .msg-body', { hasText: 'Sure' }).waitFor();
+    await page.locator('.msg:not(.pending) .msg-body', { hasText: 'Sure' }).waitFor({ timeout: CONFIRM_MS });
     expect(await region.innerText()).toBe(`bob_${suffix}: Lunch at noon?`);
   });
 });

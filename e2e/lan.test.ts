@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../server/test/harness.js';
 import { CHROMIUM, registerViaUi, shot } from './browser.js';
 
+// A send is confirmed once the socket is up; its first connect can take a while on a loaded machine.
+const CONFIRM_MS = 30_000;
+
 function netnsAvailable(): boolean {
   if (process.getuid?.() !== 0) return false;
   try {
@@ -114,7 +117,7 @@ describe.skipIf(!available)('a LAN server over plain http, reached from another 
     await box.fill('Hello over plain http');
     await box.press('Enter');
     // Confirmed by the server (not pending), and stored: the server's own API returns it.
-    await page.locator('.msg:not(.pending) .msg-body', { hasText: 'Hello over plain http' }).waitFor();
+    await page.locator('.msg:not(.pending) .msg-body', { hasText: 'Hello over plain http' }).waitFor({ timeout: CONFIRM_MS });
     await shot(page, 'lan-sent');
 
     await page.reload();

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../server/test/harness.js';
 import { launchBrowser, newPerson, registerViaUi, shot, startServer } from './browser.js';
 
+// A send is confirmed once the socket is up; its first connect can take a while on a loaded machine.
+const CONFIRM_MS = 30_000;
+
 let server: TestServer;
 let browser: Browser;
 const suffix = Date.now().toString(36).slice(-5);
@@ -39,7 +42,7 @@ async function send(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill(text);
   await box.press('Enter');
-  await page.locator('.msg:not(.pending) .msg-body', { hasText: text }).waitFor();
+  await page.locator('.msg:not(.pending) .msg-body', { hasText: text }).waitFor({ timeout: CONFIRM_MS });
 }
 
 /** Horizontal overflow of the page, and the width of the bubble holding `text`. */
