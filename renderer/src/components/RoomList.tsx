@@ -17,6 +17,7 @@ import {
   selectUser,
 } from '../store/selectors.js';
 import { Avatar } from './Avatar.js';
+import { SystemLine } from './room/SystemLine.js';
 import { useController } from './context.js';
 
 const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; active: boolean; selfId: number }) {
@@ -27,15 +28,26 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   const name = useAppStore(selectRoomName(room));
   const peer = useAppStore(selectUser(room.peer?.id, room.peer));
   const lastSender = useAppStore(selectUser(last?.sender.id, last?.sender));
-  const preview = !last
-    ? t('rooms.noMessages')
-    : last.deletedAt
-      ? t('message.recalled')
-      : `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`;
+  const preview = !last ? (
+    t('rooms.noMessages')
+  ) : last.deletedAt ? (
+    t('message.recalled')
+  ) : last.kind === 'system' ? (
+    <SystemLine message={last} />
+  ) : (
+    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`
+  );
   const unread = room.unreadCount;
+  const mentions = room.mentionCount;
   // Named by its content (name, time, preview) plus hidden words for what only shows as an icon or a number, so
   // the spoken name contains everything on screen (WCAG 2.5.3), name first.
-  const extra = [room.muted ? t('rooms.muted') : '', unread ? t('rooms.unread', { count: unread }) : ''].filter(Boolean).join(', ');
+  const extra = [
+    room.muted ? t('rooms.muted') : '',
+    unread ? t('rooms.unread', { count: unread }) : '',
+    mentions ? t('mentions.unread', { count: mentions }) : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <li>
       <button
@@ -64,6 +76,11 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
           </span>
           <span className="room-line">
             <span className="room-preview">{preview}</span>
+            {mentions > 0 && (
+              <span className="badge mention" title={t('mentions.unread', { count: mentions })}>
+                @
+              </span>
+            )}
             {unread > 0 && <span className={`badge${room.muted ? ' muted' : ''}`}>{unread > 99 ? '99+' : unread}</span>}
           </span>
           {extra && <span className="sr-only">, {extra}</span>}
