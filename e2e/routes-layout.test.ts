@@ -34,6 +34,7 @@ async function createRoom(page: Page, name: string, member?: string): Promise<nu
   }
   await page.getByRole('button', { name: 'Create room' }).click();
   await page.getByRole('heading', { name }).waitFor();
+  await page.getByRole('dialog').waitFor({ state: 'detached' }); // closes once the room's first page is in
   await expect.poll(() => hashRoom(page)).toMatch(/^\d+$/);
   return Number(await hashRoom(page));
 }

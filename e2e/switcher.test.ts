@@ -21,6 +21,8 @@ const options = (page: Page) => page.getByRole('listbox', { name: 'Matches' }).g
 const heading = (page: Page) => page.locator('.room-head h2').innerText();
 
 async function jump(page: Page, query: string): Promise<void> {
+  // A pick closes the switcher once the room is open (after a join or a new direct room, a round trip later).
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
   await page.keyboard.press('Control+K');
   await page.getByRole('combobox', { name: 'Room, person or public room' }).fill(query);
 }
@@ -42,6 +44,7 @@ describe('quick switcher', () => {
     await page.getByLabel('Name').fill(`Zeta Team ${s}`);
     await page.getByRole('button', { name: 'Create room' }).click();
     await page.getByRole('heading', { name: `Zeta Team ${s}` }).waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'detached' }); // the New room dialog has closed
 
     await jump(page, `zeta`);
     await expect.poll(() => options(page).count()).toBe(3);
@@ -56,7 +59,7 @@ describe('quick switcher', () => {
     expect(await options(page).nth(1).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Enter');
     await expect.poll(() => heading(page)).toBe(`Zeta Person ${s}`);
-    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('dialog').waitFor({ state: 'detached' }); // the switcher closes once there
 
     // Now the person shows once, as the direct room (a room of mine, so first by recency).
     await jump(page, `zeta person`);
