@@ -9,6 +9,7 @@ import { selectRoomList } from '../store/selectors.js';
 import { AttachmentsService } from './attachments.js';
 import { preloadRichText } from '../components/room/RichText.js';
 import { localOutboxStore } from './outbox-store.js';
+import { navigate, roomRoute } from './router.js';
 import type { RealtimeLike } from './realtime-types.js';
 import { leaveRoomLocally, wireRealtime, type Wiring } from './wiring.js';
 
@@ -48,7 +49,8 @@ export class AppController {
     this.offs.push(
       this.desktop.onSessionEnded((reason) => this.end(reason)),
       this.desktop.onResume(() => this.rt?.reconnectNow()),
-      this.desktop.onOpenRoom((roomId) => void this.openRoom(roomId)),
+      // Notification clicks and messenger:// links go through the router like any link (and wait for sign-in).
+      this.desktop.onOpenRoom((roomId) => navigate(roomRoute(roomId))),
       this.desktop.onSettingsChanged((settings) => this.s.setSettings(settings)),
     );
     const settings = await this.desktop.getSettings();

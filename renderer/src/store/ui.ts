@@ -5,8 +5,10 @@ import type { ConnectionState } from '../services/realtime-types.js';
 import type { AppState } from './index.js';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | null;
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | null;
 export type SidePanel = 'members' | 'settings' | null;
+/** Why a room disappeared while it was open: deleted by its owner, or we are no longer a member (left elsewhere, removed). */
+export type RoomGone = { roomId: number; reason: 'deleted' | 'removed' };
 
 export interface UiSlice {
   ui: {
@@ -21,6 +23,7 @@ export interface UiSlice {
     panel: SidePanel;
     settings: DesktopSettings;
     theme: ThemePreference;
+    roomGone: RoomGone | null;
   };
   openRoom(roomId: number | null): void;
   setConnection(state: ConnectionState): void;
@@ -32,6 +35,7 @@ export interface UiSlice {
   setPanel(panel: SidePanel): void;
   setSettings(settings: DesktopSettings): void;
   setTheme(theme: ThemePreference): void;
+  setRoomGone(gone: RoomGone | null): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -46,9 +50,10 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     panel: null,
     settings: DEFAULT_DESKTOP_SETTINGS,
     theme: 'system',
+    roomGone: null,
   },
   openRoom: (roomId) =>
-    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null } })),
+    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null, roomGone: null } })),
   setConnection: (connection) => set((st) => ({ ui: { ...st.ui, connection } })),
   setWindowFocused: (windowFocused) => set((st) => ({ ui: { ...st.ui, windowFocused } })),
   setDraft: (roomId, text) => set((st) => ({ ui: { ...st.ui, drafts: { ...st.ui.drafts, [roomId]: text } } })),
@@ -58,4 +63,5 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setPanel: (panel) => set((st) => ({ ui: { ...st.ui, panel } })),
   setSettings: (settings) => set((st) => ({ ui: { ...st.ui, settings } })),
   setTheme: (theme) => set((st) => ({ ui: { ...st.ui, theme } })),
+  setRoomGone: (roomGone) => set((st) => ({ ui: { ...st.ui, roomGone } })),
 });
