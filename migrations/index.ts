@@ -4,5 +4,6 @@ import { migration as createSessions } from './20261123000200_create_sessions.js
 import { migration as createRooms } from './20261123000300_create_rooms.js';
 import { migration as createRoomMembers } from './20261123000400_create_room_members.js';
 import { migration as createMessages } from './20261123000500_create_messages.js';
+import { migration as createMessageSearch } from './20261130000500_create_message_search.js';
 
-export const migrations = [createUsers, createSessions, createRooms, createRoomMembers, createMessages];
+export const migrations = [createUsers, createSessions, createRooms, createRoomMembers, createMessages, createMessageSearch];

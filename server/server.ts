@@ -24,6 +24,9 @@ import { MessagesService } from './messages/messages.service.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
+import { createSearchIndex } from './search/search-index.js';
+import { searchRoutes } from './search/search.routes.js';
+import { SearchService } from './search/search.service.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -36,6 +39,7 @@ export interface Services {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
+  search: SearchService;
 }
 
 export interface ServerHandle {
@@ -97,7 +101,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const usersRepo = new UsersRepository(knex);
   const sessionsRepo = new SessionsRepository(knex);
   const roomsRepo = new RoomsRepository(knex);
-  const messagesRepo = new MessagesRepository(knex);
+  const searchIndex = await createSearchIndex(knex);
+  logger.info({ engine: searchIndex.engine }, 'message search');
+  const messagesRepo = new MessagesRepository(knex, searchIndex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
 
@@ -145,9 +151,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
     events,
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
-  const services: Services = { auth, users, rooms, messages };
+  const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
+  const services: Services = { auth, users, rooms, messages, search };
 
-  const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages)];
+  const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages), ...searchRoutes(search)];
   const app = createApp({
     config,
     knex,

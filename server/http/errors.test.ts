@@ -141,6 +141,7 @@ describe('openapi', () => {
     'get /messages/{id}',
     'patch /messages/{id}',
     'delete /messages/{id}',
+    'get /search/messages',
   ];
   const PUBLIC = new Set(['post /auth/register', 'post /auth/login', 'post /auth/refresh']);
 
@@ -191,7 +192,7 @@ describe('openapi', () => {
     }
     expect(operationIds.size).toBe(ROUTES.length);
     const history = doc.paths['/api/rooms/{id}/messages']!['get']!;
-    expect(history.parameters.map((p) => p.name).sort()).toEqual(['after', 'before', 'id', 'limit']);
+    expect(history.parameters.map((p) => p.name).sort()).toEqual(['after', 'around', 'before', 'id', 'limit']);
   });
 });
 

@@ -2,7 +2,9 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.js';
 import { MessageModel } from '../db/models.js';
+import { transact } from '../db/transaction.js';
 import { num } from '../db/values.js';
+import type { SearchIndex } from '../search/search-index.js';
 
 export type MessageRow = MessageModel;
 
@@ -16,7 +18,16 @@ export interface NewMessage {
 }
 
 export class MessagesRepository {
-  constructor(private readonly knex: Knex) {}
+  /** `search` is told of every insert, edit and recall inside the transaction that makes it. */
+  constructor(
+    private readonly knex: Knex,
+    private readonly search?: SearchIndex,
+  ) {}
+
+  async findByIds(ids: readonly number[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    return MessageModel.query(this.knex).whereIn('id', [...ids]);
+  }
 
   async findById(id: number, trx?: Knex.Transaction): Promise<MessageRow | undefined> {
     return MessageModel.query(trx ?? this.knex).findById(id);
@@ -105,7 +116,11 @@ export class MessagesRepository {
     const all = values.flat();
     const [firstId] = await trx('messages').insert(all);
     const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
-    if (all.length === 1) return [[build(all[0]!, num(firstId))]];
+    if (all.length === 1) {
+      const row = build(all[0]!, num(firstId));
+      await this.search?.add(trx, [row]);
+      return [[row]];
+    }
     const ids = (await trx('messages')
       .where((w) => {
         for (const run of runs) {
@@ -115,7 +130,9 @@ export class MessagesRepository {
       })
       .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
-    return values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    const written = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    await this.search?.add(trx, written.flat());
+    return written;
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */
@@ -146,13 +163,42 @@ export class MessagesRepository {
   }
 
   async edit(id: number, body: string): Promise<MessageRow | undefined> {
-    await MessageModel.query(this.knex).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+    await transact(this.knex, async (trx) => {
+      const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+      if (changed) await this.search?.update(trx, id, body);
+    });
     return this.findById(id);
   }
 
   async recall(id: number): Promise<MessageRow | undefined> {
-    await MessageModel.query(this.knex).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+    await transact(this.knex, async (trx) => {
+      const changed = await MessageModel.query(trx)
+        .findById(id)
+        .whereNull('deleted_at')
+        .patch({ body: '', attachment: null, deleted_at: new Date() });
+      if (changed) await this.search?.remove(trx, id);
+    });
     return this.findById(id);
+  }
+
+  /**
+   * A page of `limit` centred on `around` (ascending seq): half before it, the rest from it on; near either end of
+   * the room the other side fills the page.
+   */
+  async pageAround(
+    roomId: number,
+    around: number,
+    limit: number,
+  ): Promise<{ rows: MessageRow[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
+    const older = await this.page(roomId, { before: Math.max(around, 1), limit });
+    const newer = await this.page(roomId, { after: Math.max(around - 1, 0), limit });
+    const takeBefore = Math.min(older.rows.length, Math.max(Math.floor(limit / 2), limit - newer.rows.length));
+    const takeAfter = Math.min(newer.rows.length, limit - takeBefore);
+    return {
+      rows: [...older.rows.slice(older.rows.length - takeBefore), ...newer.rows.slice(0, takeAfter)],
+      hasMoreBefore: older.hasMore || takeBefore < older.rows.length,
+      hasMoreAfter: newer.hasMore || takeAfter < newer.rows.length,
+    };
   }
 
   /** The message at each room's last seq, one query for all rooms. */
