@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'realtime-durable': () => import('./realtime-durable.js'),
   'realtime-connections': () => import('./realtime-connections.js'),
   renderer: () => import('./renderer.js'),
+  search: () => import('./search.js'),
 };
 
 /** What `npm run bench` runs with no name: each measurement once (realtime already covers its three parts). */

@@ -6,6 +6,8 @@ import { isMysql, tableDefaults, type Migration } from './helpers.js';
 // index on MySQL/MariaDB and an FTS5 external-content table (kept in step by triggers) on SQLite. Existing messages
 // are indexed here, before the full-text index is built, which is faster than growing it row by row.
 const BATCH = 1000;
+/** Rows per INSERT: knex writes a multi-row insert on SQLite as a compound SELECT, which SQLite caps at 500 terms. */
+const INSERT_ROWS = 400;
 
 async function backfill(knex: Knex): Promise<void> {
   let after = 0;
@@ -20,7 +22,7 @@ async function backfill(knex: Knex): Promise<void> {
     if (rows.length === 0) return;
     after = Number(rows[rows.length - 1]!.id);
     const values = rows.map((r) => ({ message_id: r.id, terms: indexText(r.body) })).filter((v) => v.terms !== '');
-    if (values.length > 0) await knex('message_search').insert(values);
+    for (let i = 0; i < values.length; i += INSERT_ROWS) await knex('message_search').insert(values.slice(i, i + INSERT_ROWS));
   }
 }
 

@@ -62,6 +62,11 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Creates the MySQL database when missing (tests, first start). Default true. */
   createDatabase?: boolean;
+  /**
+   * Keep the search index in step with message writes. Default true; only the benchmark turns it off, to measure
+   * what indexing costs a send (a server run without it has an index that misses messages).
+   */
+  searchIndex?: boolean;
 }
 
 function bearer(req: Request): string | undefined {
@@ -103,7 +108,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const roomsRepo = new RoomsRepository(knex);
   const searchIndex = await createSearchIndex(knex);
   logger.info({ engine: searchIndex.engine }, 'message search');
-  const messagesRepo = new MessagesRepository(knex, searchIndex);
+  const messagesRepo = new MessagesRepository(knex, options.searchIndex === false ? undefined : searchIndex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
 

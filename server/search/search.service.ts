@@ -1,6 +1,7 @@
 // Message search: what the caller may see (their live rooms, live messages), newest first, with highlights.
 import type { SearchPage } from '../../protocol/types.js';
 import { highlights } from '../../protocol/search.js';
+import { LIMITS } from '../../protocol/schemas.js';
 import { AppError } from '../errors.js';
 import type { MessageViews } from '../messages/message-views.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
@@ -67,5 +68,11 @@ export class SearchService {
       })),
       hasMore,
     };
+  }
+
+  /** The database's plan for a search as the caller would run it (for benchmarks and tests). */
+  async explainFor(userId: number, q: string): Promise<string> {
+    const roomIds = (await this.d.rooms.markers(userId)).map((r) => r.id);
+    return this.d.index.explain({ parts: queryParts(parseQuery(q)), roomIds, limit: LIMITS.searchPageDefault + 1 });
   }
 }
