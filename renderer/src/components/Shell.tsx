@@ -8,6 +8,7 @@ import { BrowseRoomsDialog } from './dialogs/BrowseRoomsDialog.js';
 import { CreateRoomDialog } from './dialogs/CreateRoomDialog.js';
 import { DirectDialog } from './dialogs/DirectDialog.js';
 import { MeDialog } from './dialogs/MeDialog.js';
+import { SearchDialog } from './dialogs/SearchDialog.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
 
@@ -28,6 +29,7 @@ export function Shell() {
   const activeRoomId = useAppStore(selectActiveRoomId);
   const dialog = useAppStore(selectDialog);
   const setWindowFocused = useAppStore((s) => s.setWindowFocused);
+  const openSearch = useAppStore((s) => s.openSearch);
 
   useEffect(() => {
     const focus = () => setWindowFocused(document.hasFocus() && document.visibilityState === 'visible');
@@ -35,7 +37,8 @@ export function Shell() {
     window.addEventListener('focus', focus);
     window.addEventListener('blur', focus);
     document.addEventListener('visibilitychange', focus);
-    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K jumps to the room filter.
+    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K jumps to the room filter; Ctrl/Cmd+F searches
+    // the open room, Ctrl/Cmd+Shift+F every room.
     const keys = (e: KeyboardEvent) => {
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
@@ -43,6 +46,9 @@ export function Shell() {
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         document.getElementById('room-filter')?.focus();
+      } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        openSearch(e.shiftKey ? null : useAppStore.getState().ui.activeRoomId);
       }
     };
     window.addEventListener('keydown', keys);
@@ -52,7 +58,7 @@ export function Shell() {
       document.removeEventListener('visibilitychange', focus);
       window.removeEventListener('keydown', keys);
     };
-  }, [controller, setWindowFocused]);
+  }, [controller, setWindowFocused, openSearch]);
 
   return (
     <div className="shell">
@@ -76,6 +82,7 @@ export function Shell() {
       {dialog === 'direct' && <DirectDialog />}
       {dialog === 'browse' && <BrowseRoomsDialog />}
       {dialog === 'me' && <MeDialog />}
+      {dialog === 'search' && <SearchDialog />}
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { ConnectionState } from '../services/realtime-types.js';
 import type { AppState } from './index.js';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | null;
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'search' | null;
 export type SidePanel = 'members' | 'settings' | null;
 
 export interface UiSlice {
@@ -21,6 +21,10 @@ export interface UiSlice {
     panel: SidePanel;
     settings: DesktopSettings;
     theme: ThemePreference;
+    /** The room the search dialog looks in (null: every room). */
+    searchRoomId: number | null;
+    /** A message opened from a search result: the room scrolls to it and marks it; `token` tells repeats apart. */
+    highlight: { roomId: number; seq: number; token: number } | null;
   };
   openRoom(roomId: number | null): void;
   setConnection(state: ConnectionState): void;
@@ -32,6 +36,8 @@ export interface UiSlice {
   setPanel(panel: SidePanel): void;
   setSettings(settings: DesktopSettings): void;
   setTheme(theme: ThemePreference): void;
+  openSearch(roomId: number | null): void;
+  setHighlight(highlight: { roomId: number; seq: number } | null): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -46,6 +52,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     panel: null,
     settings: DEFAULT_DESKTOP_SETTINGS,
     theme: 'system',
+    searchRoomId: null,
+    highlight: null,
   },
   openRoom: (roomId) =>
     set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null } })),
@@ -58,4 +66,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setPanel: (panel) => set((st) => ({ ui: { ...st.ui, panel } })),
   setSettings: (settings) => set((st) => ({ ui: { ...st.ui, settings } })),
   setTheme: (theme) => set((st) => ({ ui: { ...st.ui, theme } })),
+  openSearch: (searchRoomId) => set((st) => ({ ui: { ...st.ui, searchRoomId, dialog: 'search' } })),
+  setHighlight: (h) => set((st) => ({ ui: { ...st.ui, highlight: h && { ...h, token: (st.ui.highlight?.token ?? 0) + 1 } } })),
 });

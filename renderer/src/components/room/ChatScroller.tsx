@@ -28,6 +28,8 @@ import { flushSync } from 'react-dom';
 
 export interface ChatScrollerHandle {
   scrollToBottom(): void;
+  /** Brings row `index` to a third of the way down the viewport and keeps it there as heights are measured. */
+  scrollToIndex(index: number): void;
 }
 
 export interface ChatScrollerProps {
@@ -267,8 +269,22 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         flushSync(() => setRange(rangeFor(0, scroller.clientHeight, true)));
         scroller.scrollTop = scroller.scrollHeight;
       },
+      scrollToIndex(index: number) {
+        const scroller = scrollerRef.current;
+        if (!scroller || count === 0) return;
+        const i = Math.max(0, Math.min(count - 1, index - firstIndex));
+        const offset = Math.round(scroller.clientHeight / 3);
+        const top = Math.max(0, (listRef.current?.offsetTop ?? 0) + prefix[i]! - offset);
+        stuck.current = false;
+        // The layout effect puts the anchored row back at `offset` once the rows around it are measured.
+        anchor.current = { index: firstIndex + i, offset };
+        flushSync(() => setRange(rangeFor(top, scroller.clientHeight, false)));
+        scroller.scrollTop = top;
+        anchor.current = { index: firstIndex + i, offset };
+        flushSync(() => bumpHeights());
+      },
     }),
-    [rangeFor],
+    [rangeFor, count, firstIndex, prefix],
   );
 
   const rows: ReactNode[] = [];

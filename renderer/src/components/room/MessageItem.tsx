@@ -67,6 +67,7 @@ export const MessageItem = memo(function MessageItem({
   const sender = useAppStore(selectUser(m.sender.id, m.sender));
   const grouped = !newDay && groupedRun;
   const recalled = m.deletedAt !== null;
+  const highlighted = useAppStore((s) => s.ui.highlight?.roomId === roomId && s.ui.highlight.seq === m.seq);
 
   if (m.kind === 'system') {
     return (
@@ -98,7 +99,7 @@ export const MessageItem = memo(function MessageItem({
     <>
       {newDay && <DaySeparator iso={m.createdAt} />}
       <div
-        className={`msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}`}
+        className={`msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}${highlighted ? ' highlighted' : ''}`}
         tabIndex={-1}
         onKeyDown={onKeyDown}
         data-seq={m.seq}

@@ -76,6 +76,17 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (atBottom) controller.markActiveRead();
   }, [atBottom, controller, items.length]);
 
+  // A message opened from search: scroll to it once it is loaded, and focus it (once per opening).
+  const highlight = useAppStore((s) => (s.ui.highlight?.roomId === roomId ? s.ui.highlight : null));
+  const shown = useRef(0);
+  useEffect(() => {
+    if (!highlight || shown.current === highlight.token) return;
+    if (highlight.seq < firstSeq || highlight.seq >= firstSeq + items.length) return;
+    shown.current = highlight.token;
+    ref.current?.scrollToIndex(highlight.seq);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`.msg[data-seq="${highlight.seq}"]`)?.focus({ preventScroll: true }));
+  }, [highlight, firstSeq, items.length]);
+
   // Up/Down walk through messages with the keyboard; the list keeps the focused one in view.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
