@@ -80,7 +80,7 @@ function messageText(random: () => number, en: () => string, zh: () => string): 
 }
 
 // ---------- loading ----------
-async function seed(t: TestServer, dialect: 'mysql' | 'sqlite', searcherId: number): Promise<void> {
+export async function seed(t: TestServer, dialect: 'mysql' | 'sqlite', searcherId: number): Promise<void> {
   const knex = t.server.knex;
   const random = rng(42);
   const english = vocabulary(random);

@@ -1,4 +1,4 @@
-// One search interface, one implementation per database (sqlite-fts5.ts, innodb-fulltext.ts). Both keep the
+// One search interface, one implementation per database (sqlite-fts5.ts, mysql-terms.ts). Both keep the
 // terms of each searchable message (terms.ts) in `message_search`, written by the transaction that writes, edits or
 // recalls the message, so a search sees exactly what is committed; they differ in how they query it.
 import type { Knex } from 'knex';
@@ -15,11 +15,19 @@ export interface SearchFilter {
   limit: number;
 }
 
+/** What the index needs of a message just written. */
+export interface IndexedRow {
+  id: number;
+  room_id: number;
+  kind: string;
+  body: string;
+}
+
 export interface SearchIndex {
   /** Which implementation answers (logged at start-up). */
   readonly engine: string;
   /** Indexes messages just inserted, inside the transaction that inserts them. */
-  add(trx: Knex.Transaction, rows: readonly { id: number; kind: string; body: string }[]): Promise<void>;
+  add(trx: Knex.Transaction, rows: readonly IndexedRow[]): Promise<void>;
   /** Re-indexes an edited message inside the transaction that edits it. */
   update(trx: Knex.Transaction, id: number, body: string): Promise<void>;
   /** Forgets a recalled message inside the transaction that recalls it. */
@@ -39,12 +47,21 @@ export abstract class MessageSearchTable implements SearchIndex {
 
   constructor(protected readonly knex: Knex) {}
 
-  async add(trx: Knex.Transaction, rows: readonly { id: number; kind: string; body: string }[]): Promise<void> {
-    const values = rows
+  async add(trx: Knex.Transaction, rows: readonly IndexedRow[]): Promise<void> {
+    await this.addRecords(trx, rows);
+  }
+
+  /** Writes the term records of the searchable rows and returns them. */
+  protected async addRecords(
+    trx: Knex.Transaction,
+    rows: readonly IndexedRow[],
+  ): Promise<{ id: number; room_id: number; terms: string }[]> {
+    const records = rows
       .filter((r) => searchable(r.kind))
-      .map((r) => ({ message_id: r.id, terms: indexText(r.body) }))
+      .map((r) => ({ id: r.id, room_id: r.room_id, terms: indexText(r.body) }))
       .filter((v) => v.terms !== '');
-    if (values.length > 0) await trx('message_search').insert(values);
+    if (records.length > 0) await trx('message_search').insert(records.map((r) => ({ message_id: r.id, terms: r.terms })));
+    return records;
   }
 
   async update(trx: Knex.Transaction, id: number, body: string): Promise<void> {
@@ -67,9 +84,9 @@ export async function createSearchIndex(knex: Knex): Promise<SearchIndex> {
     const { SqliteFts5Search } = await import('./sqlite-fts5.js');
     return new SqliteFts5Search(knex);
   }
-  const { InnoDbFulltextSearch } = await import('./innodb-fulltext.js');
+  const { MysqlTermSearch } = await import('./mysql-terms.js');
   const [rows] = (await knex.raw('SELECT VERSION() AS v')) as [{ v: string }[]];
-  return new InnoDbFulltextSearch(knex, /mariadb/i.test(rows[0]?.v ?? '') ? 'mariadb' : 'mysql');
+  return new MysqlTermSearch(knex, /mariadb/i.test(rows[0]?.v ?? '') ? 'mariadb' : 'mysql');
 }
 
 /** The caller's part of every query: live (not recalled) messages of the given rooms, optionally one sender's. */

@@ -94,8 +94,9 @@ describe('finding messages', () => {
         expect(plan).toMatch(/SEARCH m USING INTEGER PRIMARY KEY/);
         expect(plan).not.toMatch(/SCAN m\b|USE TEMP B-TREE/);
       } else {
-        expect(plan, plan).toMatch(/^s fulltext message_search_terms_fulltext/m);
-        expect(plan, plan).toMatch(/^m eq_ref PRIMARY/m);
+        // Ranges of the caller's rooms in the term index; anything else joined by primary key.
+        expect(plan.split('\n')[0], plan).toMatch(/^t range PRIMARY/);
+        for (const line of plan.split('\n').slice(1)) expect(line, plan).toMatch(/ eq_ref PRIMARY/);
       }
     }
   });
