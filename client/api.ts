@@ -8,6 +8,8 @@ import type {
   Member,
   Message,
   MyRoom,
+  NotifyLevel,
+  ReactionsChange,
   ReadResult,
   Role,
   Room,
@@ -199,6 +201,9 @@ export class ApiClient {
   setMuted(id: number, muted: boolean) {
     return this.request<MyRoom>('PUT', `/rooms/${id}/settings`, { body: { muted } });
   }
+  setNotify(id: number, notify: NotifyLevel) {
+    return this.request<MyRoom>('PUT', `/rooms/${id}/settings`, { body: { notify } });
+  }
 
   // ---- messages ----
   history(roomId: number, query: { before?: number; after?: number; around?: number; limit?: number } = {}) {
@@ -218,5 +223,9 @@ export class ApiClient {
   }
   recall(id: number) {
     return this.request<Message>('DELETE', `/messages/${id}`);
+  }
+  /** Adds (`on`) or removes my reaction; idempotent. */
+  react(id: number, emoji: string, on: boolean) {
+    return this.request<ReactionsChange>(on ? 'PUT' : 'DELETE', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
   }
 }

@@ -305,6 +305,13 @@ describe('a long history', () => {
         i % 9 === 0 ? `Line ${i}: a longer message that wraps onto a second line in the bubble, so rows differ in height.` : `Line ${i}`;
       await post(i % 4 === 0 ? reader : writer, `/api/rooms/${room.id}/messages`, { clientId: `hist-${i}`, body });
     }
+    // All read: a room with unread opens at the first unread message (e2e/conversation.test.ts); this one opens at the newest.
+    const read = await fetch(`${server.url}/api/rooms/${room.id}/read`, {
+      method: 'PUT',
+      headers: { ...reader.auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seq: 1_000_000 }),
+    });
+    expect(read.ok).toBe(true);
     const { page, context, errors } = await newPerson(browser, server.url);
     await page.getByLabel('Username or email').fill(reader.username);
     await page.getByLabel('Password').fill(reader.password);

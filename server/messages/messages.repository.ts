@@ -15,6 +15,10 @@ export interface NewMessage {
   kind: 'text' | 'image' | 'file' | 'system';
   body: string;
   replyToId: number | null;
+  /** Member ids the body mentions (resolved before the write; stored in its transaction). */
+  mentions?: readonly number[];
+  /** Set on kind 'system': what happened. Written whether or not the sender (the actor) is still a member. */
+  system?: { event: string; userId: number | null; name: string | null } | null;
 }
 
 export class MessagesRepository {
@@ -108,6 +112,7 @@ export class MessagesRepository {
         body: m.body,
         attachment: null,
         reply_to_id: m.replyToId,
+        system: m.system ? JSON.stringify(m.system) : null,
         created_at: now,
         edited_at: null,
         deleted_at: null,
@@ -117,9 +122,10 @@ export class MessagesRepository {
     const [firstId] = await trx('messages').insert(all);
     const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
     if (all.length === 1) {
-      const row = build(all[0]!, num(firstId));
-      await this.search?.add(trx, [row]);
-      return [[row]];
+      const rows = [[build(all[0]!, num(firstId))]];
+      await this.insertMentions(runs, rows, trx);
+      await this.search?.add(trx, rows[0]!);
+      return rows;
     }
     const ids = (await trx('messages')
       .where((w) => {
@@ -130,9 +136,39 @@ export class MessagesRepository {
       })
       .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
-    const written = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
-    await this.search?.add(trx, written.flat());
-    return written;
+    const rows = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    await this.insertMentions(runs, rows, trx);
+    await this.search?.add(trx, rows.flat());
+    return rows;
+  }
+
+  /** The mentions of freshly inserted rows, in the same transaction (chunked for SQLite's variable limit). */
+  private async insertMentions(
+    runs: readonly { inputs: readonly NewMessage[] }[],
+    rows: readonly MessageRow[][],
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    const values = runs.flatMap((run, i) =>
+      run.inputs.flatMap((m, j) => {
+        const row = rows[i]![j]!;
+        return (m.mentions ?? []).map((userId) => ({ message_id: num(row.id), user_id: userId, room_id: m.roomId, seq: num(row.seq) }));
+      }),
+    );
+    for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+  }
+
+  /** A new body and its mentions, in one transaction. */
+  async editWithMentions(id: number, body: string, mentions: readonly number[]): Promise<MessageRow | undefined> {
+    await this.knex.transaction(async (trx) => {
+      const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+      if (!changed) return;
+      await this.search?.update(trx, id, body);
+      await trx('message_mentions').where('message_id', id).delete();
+      const row = await MessageModel.query(trx).findById(id);
+      const values = mentions.map((userId) => ({ message_id: id, user_id: userId, room_id: row!.room_id, seq: num(row!.seq) }));
+      for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+    });
+    return this.findById(id);
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */
@@ -170,6 +206,7 @@ export class MessagesRepository {
     return this.findById(id);
   }
 
+  /** Recall empties the message: its mentions (no longer unread mentions) and reactions go with the body. */
   async recall(id: number): Promise<MessageRow | undefined> {
     await transact(this.knex, async (trx) => {
       const changed = await MessageModel.query(trx)
@@ -177,6 +214,8 @@ export class MessagesRepository {
         .whereNull('deleted_at')
         .patch({ body: '', attachment: null, deleted_at: new Date() });
       if (changed) await this.search?.remove(trx, id);
+      await trx('message_mentions').where('message_id', id).delete();
+      await trx('message_reactions').where('message_id', id).delete();
     });
     return this.findById(id);
   }
@@ -216,6 +255,7 @@ export class MessagesRepository {
       .where('room_id', roomId)
       .where('seq', '>', lastReadSeq)
       .whereNull('deleted_at')
+      .whereNot('kind', 'system')
       .where((w) => w.whereNull('sender_id').orWhereNot('sender_id', userId))
       .count({ n: '*' })
       .first()) as { n: number | string } | undefined;
