@@ -41,19 +41,20 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The marked message is rendered, inside the visible part of the history, and has the focus. */
+/** The message was marked (for a moment, as a reply's original is), is inside the visible history, and has the focus. */
 async function expectOpenedAt(text: string): Promise<void> {
   const marked = page.locator('.msg.highlighted');
   await marked.waitFor();
-  expect(await marked.locator('.msg-body').innerText()).toBe(text);
+  const row = page.locator(`.msg[data-seq="${await marked.getAttribute('data-seq')}"]`);
+  expect(await row.locator('.msg-body').innerText()).toBe(text);
   await expect
     .poll(async () => {
-      const box = await marked.boundingBox();
+      const box = await row.boundingBox();
       const view = await page.locator('.message-scroller').boundingBox();
       return Boolean(box && view && box.y >= view.y && box.y + box.height <= view.y + view.height);
     })
     .toBe(true);
-  await expect.poll(() => marked.evaluate((el) => el === document.activeElement)).toBe(true);
+  await expect.poll(() => row.evaluate((el) => el === document.activeElement)).toBe(true);
 }
 
 describe('searching from the keyboard', () => {

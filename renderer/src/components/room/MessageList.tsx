@@ -235,11 +235,12 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (!searchHit || shown.current === searchHit.token) return;
     if (searchHit.seq < firstSeq || searchHit.seq >= firstSeq + items.length) return;
     shown.current = searchHit.token;
-    ref.current?.scrollToIndex(searchHit.seq, JUMP_OFFSET);
+    // Focus once the seek has put the row on screen (the row may not be rendered before).
+    const focus = () => document.querySelector<HTMLElement>(`.msg[data-seq="${searchHit.seq}"]`)?.focus({ preventScroll: true });
+    ref.current?.scrollToIndex(searchHit.seq, JUMP_OFFSET, focus);
     setHighlight(searchHit.seq);
     clearTimeout(highlightTimer.current);
     highlightTimer.current = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`.msg[data-seq="${searchHit.seq}"]`)?.focus({ preventScroll: true }));
   }, [searchHit, firstSeq, items.length]);
 
   // Up/Down walk through messages with the keyboard; the list keeps the focused one in view.
