@@ -34,6 +34,9 @@ import { MessagesService } from './messages/messages.service.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
+import { createSearchIndex } from './search/search-index.js';
+import { searchRoutes } from './search/search.routes.js';
+import { SearchService } from './search/search.service.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -49,6 +52,7 @@ export interface Services {
   uploads: UploadsService;
   files: FilesService;
   sweeper: UploadSweeper;
+  search: SearchService;
 }
 
 export interface ServerHandle {
@@ -77,6 +81,11 @@ export interface CreateServerOptions {
    * learn their revocations from the database within REVOCATION_CHECK_MS, whether Redis is up or not).
    */
   withoutRedis?: boolean;
+  /**
+   * Keep the search index in step with message writes. Default true; only the benchmark turns it off, to measure
+   * what indexing costs a send (a server run without it has an index that misses messages).
+   */
+  searchIndex?: boolean;
 }
 
 function bearer(req: Request): string | undefined {
@@ -117,7 +126,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const usersRepo = new UsersRepository(knex);
   const sessionsRepo = new SessionsRepository(knex);
   const roomsRepo = new RoomsRepository(knex);
-  const messagesRepo = new MessagesRepository(knex);
+  const searchIndex = await createSearchIndex(knex);
+  logger.info({ engine: searchIndex.engine }, 'message search');
+  const messagesRepo = new MessagesRepository(knex, options.searchIndex === false ? undefined : searchIndex);
   const extras = new ExtrasRepository(knex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
@@ -193,7 +204,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
   rooms.useSystemPoster(messages);
-  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper };
+  const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
+  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search };
 
   const routes = [
     ...authRoutes(auth),
@@ -201,6 +213,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...roomsRoutes(rooms),
     ...messagesRoutes(messages),
     ...filesRoutes(uploads, files, store),
+    ...searchRoutes(search),
   ];
   const app = createApp({
     config,

@@ -161,6 +161,7 @@ describe('openapi', () => {
     'delete /messages/{id}',
     'put /messages/{id}/reactions/{emoji}',
     'delete /messages/{id}/reactions/{emoji}',
+    'get /search/messages',
   ];
   const PUBLIC = new Set(['post /auth/register', 'post /auth/login', 'post /auth/refresh']);
 
@@ -216,7 +217,7 @@ describe('openapi', () => {
     }
     expect(operationIds.size).toBe(ROUTES.length);
     const history = doc.paths['/api/rooms/{id}/messages']!['get']!;
-    expect(history.parameters.map((p) => p.name).sort()).toEqual(['after', 'before', 'id', 'limit']);
+    expect(history.parameters.map((p) => p.name).sort()).toEqual(['after', 'around', 'before', 'id', 'limit']);
   });
 });
 

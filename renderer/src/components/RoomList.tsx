@@ -132,6 +132,15 @@ export function RoomList() {
           <button
             type="button"
             className="icon"
+            onClick={() => useAppStore.getState().openSearch(useAppStore.getState().ui.activeRoomId)}
+            aria-label={t('search.open')}
+            title={t('search.open')}
+          >
+            <Icon name="searchText" />
+          </button>
+          <button
+            type="button"
+            className="icon"
             onClick={() => setDialog('direct')}
             aria-label={t('rooms.newDirect')}
             title={t('rooms.newDirect')}

@@ -11,6 +11,7 @@ import { CreateRoomDialog } from './dialogs/CreateRoomDialog.js';
 import { DirectDialog } from './dialogs/DirectDialog.js';
 import { MeDialog } from './dialogs/MeDialog.js';
 import { QuickSwitcher } from './dialogs/QuickSwitcher.js';
+import { SearchDialog } from './dialogs/SearchDialog.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
 
@@ -64,8 +65,17 @@ export function Shell() {
   const roomsLoaded = useAppStore(selectRoomsLoaded);
   const dialog = useAppStore(selectDialog);
   const setWindowFocused = useAppStore((s) => s.setWindowFocused);
+  const openSearch = useAppStore((s) => s.openSearch);
 
-  useEffect(() => startRouter(controller.store, (roomId) => void controller.openRoom(roomId)), [controller]);
+  // `#/rooms/<id>/messages/<seq>` (a link to one message) opens the room at that message, as a search result does.
+  useEffect(
+    () =>
+      startRouter(
+        controller.store,
+        (roomId, seq) => void (roomId !== null && seq !== null ? controller.openAt(roomId, seq) : controller.openRoom(roomId)),
+      ),
+    [controller],
+  );
 
   useEffect(() => {
     const focus = () => setWindowFocused(document.hasFocus() && document.visibilityState === 'visible');
@@ -73,7 +83,8 @@ export function Shell() {
     window.addEventListener('focus', focus);
     window.addEventListener('blur', focus);
     document.addEventListener('visibilitychange', focus);
-    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K opens the quick switcher.
+    // Alt+Up/Down moves between rooms from anywhere; Ctrl/Cmd+K opens the quick switcher; Ctrl/Cmd+F searches
+    // the open room, Ctrl/Cmd+Shift+F every room.
     const keys = (e: KeyboardEvent) => {
       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
         e.preventDefault();
@@ -81,6 +92,9 @@ export function Shell() {
       } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         controller.store.getState().setDialog('switcher');
+      } else if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        openSearch(e.shiftKey ? null : useAppStore.getState().ui.activeRoomId);
       }
     };
     window.addEventListener('keydown', keys);
@@ -90,7 +104,7 @@ export function Shell() {
       document.removeEventListener('visibilitychange', focus);
       window.removeEventListener('keydown', keys);
     };
-  }, [controller, setWindowFocused]);
+  }, [controller, setWindowFocused, openSearch]);
 
   return (
     <div className="shell" data-pane={activeRoomId === null ? 'list' : 'room'}>
@@ -119,6 +133,7 @@ export function Shell() {
       {dialog === 'browse' && <BrowseRoomsDialog />}
       {dialog === 'me' && <MeDialog />}
       {dialog === 'switcher' && <QuickSwitcher />}
+      {dialog === 'search' && <SearchDialog />}
     </div>
   );
 }

@@ -164,6 +164,33 @@ export class AppController {
     }
   }
 
+  /**
+   * Opens a room at one message (a search result): the page around it (around=), joined to what the room already
+   * holds by older pages, so the loaded history stays one run of seqs up to the newest; the list then scrolls to
+   * the message and marks it.
+   */
+  async openAt(roomId: number, seq: number): Promise<void> {
+    await this.openRoom(roomId);
+    const rt = this.rt;
+    const first = () => this.s.messages.byRoom[roomId]?.items[0]?.seq;
+    if (rt && (first() === undefined || first()! > seq)) {
+      try {
+        const around = await rt.api.history(roomId, { around: seq, limit: 50 });
+        const end = around.messages[around.messages.length - 1]?.seq ?? seq;
+        for (let pages = 0; pages < 50; pages++) {
+          const held = first();
+          if (held === undefined || held <= end + 1) break;
+          this.s.addOlderPage(roomId, (await rt.api.history(roomId, { before: held, limit: 100 })).messages);
+        }
+        this.s.addMessages(roomId, around.messages);
+        this.s.usersSeen(around.messages.map((m) => m.sender));
+      } catch {
+        // Offline: the room opens where it is.
+      }
+    }
+    this.s.setHighlight({ roomId, seq });
+  }
+
   /** The list has shown the room's messages up to `seq`: the read marker may move there. */
   markSeen(roomId: number, seq: number): void {
     this.wiring?.markSeen(roomId, seq);

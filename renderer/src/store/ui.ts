@@ -5,7 +5,7 @@ import type { ConnectionState } from '../services/realtime-types.js';
 import type { AppState } from './index.js';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | null;
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | 'search' | null;
 export type SidePanel = 'members' | 'settings' | null;
 /** Why a room disappeared while it was open: deleted by its owner, or we are no longer a member (left elsewhere, removed). */
 export type RoomGone = { roomId: number; reason: 'deleted' | 'removed' };
@@ -24,6 +24,10 @@ export interface UiSlice {
     settings: DesktopSettings;
     theme: ThemePreference;
     roomGone: RoomGone | null;
+    /** The room the search dialog looks in (null: every room). */
+    searchRoomId: number | null;
+    /** A message opened from a search result: the room scrolls to it and marks it; `token` tells repeats apart. */
+    highlight: { roomId: number; seq: number; token: number } | null;
   };
   openRoom(roomId: number | null): void;
   setConnection(state: ConnectionState): void;
@@ -36,6 +40,8 @@ export interface UiSlice {
   setSettings(settings: DesktopSettings): void;
   setTheme(theme: ThemePreference): void;
   setRoomGone(gone: RoomGone | null): void;
+  openSearch(roomId: number | null): void;
+  setHighlight(highlight: { roomId: number; seq: number } | null): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -51,6 +57,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     settings: DEFAULT_DESKTOP_SETTINGS,
     theme: 'system',
     roomGone: null,
+    searchRoomId: null,
+    highlight: null,
   },
   openRoom: (roomId) =>
     set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null, roomGone: null } })),
@@ -64,4 +72,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setSettings: (settings) => set((st) => ({ ui: { ...st.ui, settings } })),
   setTheme: (theme) => set((st) => ({ ui: { ...st.ui, theme } })),
   setRoomGone: (roomGone) => set((st) => ({ ui: { ...st.ui, roomGone } })),
+  openSearch: (searchRoomId) => set((st) => ({ ui: { ...st.ui, searchRoomId, dialog: 'search' } })),
+  setHighlight: (h) => set((st) => ({ ui: { ...st.ui, highlight: h && { ...h, token: (st.ui.highlight?.token ?? 0) + 1 } } })),
 });
