@@ -4,6 +4,7 @@ import { isErrorResponse } from '../protocol/errors.js';
 import type {
   AuthResult,
   HistoryPage,
+  SearchPage,
   Member,
   Message,
   MyRoom,
@@ -233,8 +234,11 @@ export class ApiClient {
   }
 
   // ---- messages ----
-  history(roomId: number, query: { before?: number; after?: number; limit?: number } = {}) {
+  history(roomId: number, query: { before?: number; after?: number; around?: number; limit?: number } = {}) {
     return this.request<HistoryPage>('GET', `/rooms/${roomId}/messages`, { query });
+  }
+  searchMessages(query: { q: string; roomId?: number; senderId?: number; before?: number; limit?: number }) {
+    return this.request<SearchPage>('GET', '/search/messages', { query });
   }
   send(roomId: number, body: { clientId: string; body: string; replyToId?: number | null }) {
     return this.request<Message>('POST', `/rooms/${roomId}/messages`, { body });

@@ -2,6 +2,7 @@
 // TOKEN_EXPIRED, reconnects with jittered backoff, delivers every message exactly once and in seq order per room
 // (fetching gaps with after=), and keeps an outbox that resends with the same clientId until acked.
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { v4 as uuidv4 } from 'uuid';
 import { isSessionEndCode, type ApiErrorBody, type SessionEndCode } from '../protocol/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents, SessionReady } from '../protocol/events.js';
 import type { Attachment, Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
@@ -82,8 +83,10 @@ const PASSTHROUGH = [
 ] as const;
 const FINAL_SEND_ERRORS = new Set(['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'ACCOUNT_DISABLED']);
 
+// Not crypto.randomUUID: it exists only in secure contexts, and a LAN server reached over plain http is not one.
+// uuid's v4 falls back to crypto.getRandomValues, which every context has.
 function newClientId(): string {
-  return globalThis.crypto.randomUUID();
+  return uuidv4();
 }
 
 export class RealtimeClient extends Emitter<RealtimeEvents> {

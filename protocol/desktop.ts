@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DisplayName, Email, Id, Password, Username } from './schemas.js';
 import type { ErrorCode, SessionEndCode } from './errors.js';
+import { parseRoutePath } from './routes.js';
 import type { UserSelf } from './types.js';
 
 // Channel names live in a zod-free file so the sandboxed preload bundle stays small; this module re-exports them.
@@ -97,7 +98,12 @@ export type DesktopErrorCode =
   | 'INVALID_ARGUMENT' // zod refused the IPC argument
   | 'FORBIDDEN_SENDER' // the call came from a frame that is not the app's own page
   | 'NETWORK_ERROR' // server unreachable or answered something that is not the protocol
-  | 'NOT_LOGGED_IN';
+  | 'NOT_LOGGED_IN'
+  // Why a web client cannot sign in to another server (see renderer/src/desktop/probe.ts):
+  | 'CONNECT_BLOCKED' // this page's CSP does not list that server (CONNECT_ORIGINS here)
+  | 'SERVER_UNREACHABLE' // nothing answers at that address
+  | 'ORIGIN_REFUSED' // it answers, but its CORS policy refuses this page's origin (CORS_ORIGINS there)
+  | 'NOT_A_MESSENGER_SERVER'; // what answers does not speak this protocol
 
 export interface DesktopError {
   code: DesktopErrorCode;
@@ -195,10 +201,9 @@ export interface DesktopEventPayloads {
   [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
 }
 
-/** Parse `messenger://room/<id>` (also with a trailing slash); null for anything else. */
+/** Parse `messenger://rooms/<id>` (or the older `messenger://room/<id>`) with the app's route grammar; null otherwise. */
 export function parseDeepLink(url: string): { roomId: number } | null {
-  const m = /^messenger:\/\/room\/([1-9][0-9]{0,15})\/?$/i.exec(url.trim());
-  if (!m?.[1]) return null;
-  const roomId = Number(m[1]);
-  return Number.isSafeInteger(roomId) ? { roomId } : null;
+  const m = /^messenger:\/\/(.*)$/i.exec(url.trim());
+  const route = m ? parseRoutePath(m[1] ?? '') : null;
+  return route?.name === 'room' ? { roomId: route.roomId } : null;
 }

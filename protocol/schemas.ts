@@ -21,6 +21,10 @@ export const LIMITS = {
   pageDefault: 50,
   pageMax: 100,
   searchMax: 50,
+  /** Message search: the query text, and a page of results. */
+  searchQueryMax: 200,
+  searchPageDefault: 20,
+  searchPageMax: 50,
   initialMembersMax: 200,
   /** Distinct emoji on one message; a new one past this is refused with CONFLICT (details: reactions). */
   reactionsPerMessage: 20,
@@ -236,8 +240,22 @@ export const UsersQuery = z
   });
 export const PublicRoomsQuery = z.strictObject({ q: SearchText.optional(), limit: LimitParam.optional() });
 export const HistoryQuery = z
-  .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), limit: LimitParam.optional() })
-  .refine((q) => q.before === undefined || q.after === undefined, 'use either before or after, not both');
+  .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), around: SeqParam.optional(), limit: LimitParam.optional() })
+  .refine((q) => [q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, 'use at most one of before, after and around');
+
+export const SearchMessagesQuery = z.strictObject({
+  q: text({ min: 1, max: LIMITS.searchQueryMax }),
+  roomId: IdParam.optional(),
+  senderId: IdParam.optional(),
+  /** A message id: results older than it (the last result of the previous page). */
+  before: IdParam.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]?$/, `must be an integer from 1 to ${LIMITS.searchPageMax}`)
+    .transform(Number)
+    .pipe(z.number().max(LIMITS.searchPageMax, `must be an integer from 1 to ${LIMITS.searchPageMax}`))
+    .optional(),
+});
 
 // ---------- client -> server socket payloads ----------
 export const MessageSendSchema = z.strictObject({ ...SendFields, roomId: Id }).superRefine(checkSendShape);
@@ -365,7 +383,21 @@ export const SessionInfoSchema = z.object({
 
 export const MemberSchema = z.object({ user: UserPublicSchema, role: RoleSchema, joinedAt: Time, lastReadSeq: z.number().int() });
 export const ReactionsChangeSchema = z.object({ roomId: Id, messageId: Id, reactions: z.array(ReactionSchema) });
-export const HistoryPageSchema = z.object({ messages: z.array(MessageSchema), hasMore: z.boolean() });
+export const HistoryPageSchema = z.object({
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+  /** Only with `around=`: more messages exist before / after the page. `hasMore` then equals `hasMoreBefore`. */
+  hasMoreBefore: z.boolean().optional(),
+  hasMoreAfter: z.boolean().optional(),
+});
+/** Code point offsets [start, end) into `message.body` of the words a search matched. */
+export const HighlightSchema = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
+export const SearchResultSchema = z.object({
+  message: MessageSchema,
+  roomName: z.string(),
+  highlights: z.array(HighlightSchema),
+});
+export const SearchPageSchema = z.object({ results: z.array(SearchResultSchema), hasMore: z.boolean() });
 export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),

@@ -41,6 +41,8 @@ describe('loadConfig', () => {
       refreshGraceSeconds: 60,
       revocationCheckMs: 1000,
       socketSetupTimeoutMs: 5000,
+      httpsHeaders: 'auto',
+      connectOrigins: [],
     });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -82,6 +84,9 @@ describe('loadConfig', () => {
     ['ACCESS_TOKEN_TTL', '0s'],
     ['REFRESH_TOKEN_TTL', '30 days'],
     ['DATABASE_URL', 'postgres://x/y'],
+    ['HTTPS_HEADERS', 'yes'],
+    ['CONNECT_ORIGINS', 'chat.example.com'],
+    ['CONNECT_ORIGINS', 'https://chat.example.com/path'],
     ['DATABASE_URL', 'mysql://host-without-db'],
     ['JWT_SECRET', 'too-short'],
     ['REDIS_URL', 'localhost:6379'],

@@ -65,6 +65,19 @@ const EnvSchema = z.object({
           .filter(Boolean)
       : [],
   ),
+  CONNECT_ORIGINS: optionalString.transform((s, ctx) => {
+    const list = (s ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of list) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+        ctx.addIssue({ code: 'custom', message: `CONNECT_ORIGINS must be origins such as https://chat.example.com (got ${origin})` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  }),
   REDIS_URL: optionalString.refine((u) => u === undefined || /^rediss?:\/\//.test(u), {
     message: 'REDIS_URL must look like redis://host:6379',
   }),
@@ -88,6 +101,7 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '0', '1', '2', '3'])
     .default('false')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  HTTPS_HEADERS: z.enum(['auto', 'always']).default('auto'),
   DB_POOL_MAX: int('DB_POOL_MAX', 10, 1, 200),
   METRICS_TOKEN: optionalString.refine((s) => s === undefined || s.length >= 16, {
     message: 'METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)',
@@ -133,6 +147,8 @@ export interface Config {
   refreshTokenTtl: number;
   bcryptRounds: number;
   corsOrigins: string[];
+  /** Other messenger servers the web client served here may sign in to (added to CSP connect-src). */
+  connectOrigins: string[];
   redisUrl: string | undefined;
   /** Namespaces every Redis key and stream, so several deployments (or test servers) can share one Redis. */
   redisPrefix: string;
@@ -154,6 +170,11 @@ export interface Config {
   /** A socket handshake whose database work takes longer is refused with the retryable SERVICE_UNAVAILABLE. */
   socketSetupTimeoutMs: number;
   trustProxy: number;
+  /**
+   * When HSTS and CSP upgrade-insecure-requests are sent: 'auto' = only on requests that came over TLS (directly, or
+   * through a proxy trusted by TRUST_PROXY); 'always' = on every response (TLS terminated by a proxy we cannot see).
+   */
+  httpsHeaders: 'auto' | 'always';
   dbPoolMax: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset = open (keep it off the public proxy). */
   metricsToken: string | undefined;
@@ -254,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     bcryptRounds: e.BCRYPT_ROUNDS,
     corsOrigins: e.CORS_ORIGINS,
+    connectOrigins: e.CONNECT_ORIGINS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
@@ -270,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     revocationCheckMs: e.REVOCATION_CHECK_MS,
     socketSetupTimeoutMs: e.SOCKET_SETUP_TIMEOUT_MS,
     trustProxy: e.TRUST_PROXY,
+    httpsHeaders: e.HTTPS_HEADERS,
     dbPoolMax: e.DB_POOL_MAX,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,

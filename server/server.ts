@@ -37,6 +37,9 @@ import { MessagesService } from './messages/messages.service.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
+import { createSearchIndex } from './search/search-index.js';
+import { searchRoutes } from './search/search.routes.js';
+import { SearchService } from './search/search.service.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -53,6 +56,7 @@ export interface Services {
   uploads: UploadsService;
   files: FilesService;
   sweeper: UploadSweeper;
+  search: SearchService;
 }
 
 export interface ServerHandle {
@@ -81,6 +85,11 @@ export interface CreateServerOptions {
    * learn their revocations from the database within REVOCATION_CHECK_MS, whether Redis is up or not).
    */
   withoutRedis?: boolean;
+  /**
+   * Keep the search index in step with message writes. Default true; only the benchmark turns it off, to measure
+   * what indexing costs a send (a server run without it has an index that misses messages).
+   */
+  searchIndex?: boolean;
 }
 
 function bearer(req: Request): string | undefined {
@@ -121,7 +130,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const usersRepo = new UsersRepository(knex);
   const sessionsRepo = new SessionsRepository(knex);
   const roomsRepo = new RoomsRepository(knex);
-  const messagesRepo = new MessagesRepository(knex);
+  const searchIndex = await createSearchIndex(knex);
+  logger.info({ engine: searchIndex.engine }, 'message search');
+  const messagesRepo = new MessagesRepository(knex, options.searchIndex === false ? undefined : searchIndex);
   const extras = new ExtrasRepository(knex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
@@ -197,6 +208,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
   rooms.useSystemPoster(messages);
+  const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
   const startedAt = Date.now();
   let countSockets: () => Promise<number> = () => Promise.resolve(0);
   const admin = new AdminService({
@@ -213,7 +225,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     redisHealthy: redis ? async () => (await redis.ping()) === 'PONG' : undefined,
   });
   auth.useAdmission(admin);
-  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, admin };
+  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search, admin };
 
   const routes = [
     ...authRoutes(auth, admin),
@@ -221,6 +233,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...roomsRoutes(rooms),
     ...messagesRoutes(messages),
     ...filesRoutes(uploads, files, store),
+    ...searchRoutes(search),
     ...adminRoutes(admin),
   ];
   const app = createApp({

@@ -221,9 +221,14 @@ export class MessagesService {
   async history(
     userId: number,
     roomId: number,
-    opts: { before?: number | undefined; after?: number | undefined; limit: number },
+    opts: { before?: number | undefined; after?: number | undefined; around?: number | undefined; limit: number },
   ): Promise<HistoryPage> {
     await this.d.rooms.requireMember(roomId, userId);
+    if (opts.around !== undefined) {
+      const page = await this.d.messages.pageAround(roomId, opts.around, opts.limit);
+      const messages = await this.d.views.many(page.rows);
+      return { messages, hasMore: page.hasMoreBefore, hasMoreBefore: page.hasMoreBefore, hasMoreAfter: page.hasMoreAfter };
+    }
     const { rows, hasMore } = await this.d.messages.page(roomId, opts);
     return { messages: await this.d.views.many(rows), hasMore };
   }
