@@ -2,7 +2,6 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
-import { Redis } from 'ioredis';
 import type { Request } from 'express';
 import { AuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -23,6 +22,7 @@ import { messagesRoutes } from './messages/messages.routes.js';
 import { MessagesService } from './messages/messages.service.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
+import { connectRedis, type RedisClients } from './redis.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
@@ -48,7 +48,7 @@ export interface ServerHandle {
   presence: Presence;
   services: Services;
   metrics: Metrics;
-  redis: Redis | undefined;
+  redis: RedisClients | undefined;
   /** Listens on config.port (0 = a free port) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -86,10 +86,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const applied = await migrateLatest(knex);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
+  const redisClients = config.redisUrl
+    ? await connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, startupWaitSeconds: config.redisStartupWaitSeconds }, logger)
     : undefined;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  const redis = redisClients?.main;
 
   const events = new DomainEventBus();
   const metrics = createMetrics({ knex, events, token: config.metricsToken });
@@ -155,6 +155,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     routes,
     authenticate: (req) => auth.authenticate(bearer(req)),
     startedAt: Date.now(),
+    redisHealth: () => redisClients?.health() ?? Promise.resolve('off'),
     before: metrics.middleware,
   });
   const http = createHttpServer(app);
@@ -167,7 +168,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     usersRepo,
     presence,
     events,
-    redis,
+    redis: redisClients?.adapter,
     onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
     onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
   });
@@ -182,7 +183,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     events,
     presence,
     services,
-    redis,
+    redis: redisClients,
     metrics,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -207,7 +208,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       clearTimeout(force);
       await presence.close();
       await knex.destroy();
-      if (redis) await redis.quit().catch(() => undefined);
+      await redisClients?.close();
     },
   };
 }
