@@ -42,9 +42,9 @@ describe('web notifications', () => {
     });
     await post(e, a, room.id, 'Are you there?');
     await bob.page.locator('.msg-body', { hasText: 'Are you there?' }).waitFor();
-    await expect.poll(() => bob.page.evaluate(() => window.shownNotifications ?? [])).toEqual([
-      { title: room.name, body: 'Alice Archer: Are you there?' },
-    ]);
+    await expect
+      .poll(() => bob.page.evaluate(() => window.shownNotifications ?? []))
+      .toEqual([{ title: room.name, body: 'Alice Archer: Are you there?' }]);
     expect(realErrors(bob.errors)).toEqual([]);
     await bob.context.close();
   });

@@ -244,3 +244,11 @@ export async function redisServer(port?: number): Promise<RedisProcess> {
     start: startIt,
   };
 }
+
+/**
+ * The per-test timeout for a test that starts `processes` child processes one after another: a start under tsx, or
+ * of the built server, takes several seconds on a loaded machine, so a flat 30 s is not enough for several.
+ */
+export function spawnTimeout(processes: number): number {
+  return 30_000 + processes * 20_000;
+}
