@@ -35,7 +35,7 @@ describe('message actions', () => {
     await gone.hover();
     await gone.getByRole('button', { name: 'Recall' }).click();
     await gone.getByRole('button', { name: 'Recall' }).click(); // confirm
-    await bob.page.getByText('This message was recalled').waitFor();
+    await bob.page.locator('.msg').getByText('This message was recalled').waitFor();
     expect(await bob.page.locator('.msg-body', { hasText: 'Bring the slides.' }).count()).toBe(0);
     await shot(bob.page, '08-edited-recalled-dark');
     expect(realErrors(alice.errors)).toEqual([]);
