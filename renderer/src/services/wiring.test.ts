@@ -235,8 +235,10 @@ describe('wireRealtime', () => {
     emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
     await vi.waitFor(() => expect(usersByIds).toHaveBeenCalled());
     emit('user:updated', { ...ann, displayName: 'Newest' });
-    answer([{ ...ann, displayName: 'Older' }]);
-    await new Promise((r) => setTimeout(r, 10));
+    // Sentinel: Cleo rides in the same answer, so once she is in the store the answer has been applied.
+    const cleo = { ...ann, id: 4, username: 'cleo', displayName: 'Cleo' };
+    answer([{ ...ann, displayName: 'Older' }, cleo]);
+    await vi.waitFor(() => expect(selectUser(cleo.id, { ...cleo, displayName: '?' })(store.getState()).displayName).toBe('Cleo'));
     expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Newest');
   });
 });
