@@ -61,7 +61,7 @@ export interface RedisClients {
 }
 
 /** Logs Redis going away and coming back once each, not every reconnect attempt. */
-function watch(client: Redis, logger: Logger): void {
+function watch(client: Redis, logger: Logger, closing: () => boolean): void {
   let up = false;
   let lastError = '';
   client.on('error', (err: Error) => {
@@ -72,7 +72,7 @@ function watch(client: Redis, logger: Logger): void {
     up = true;
   });
   client.on('close', () => {
-    if (up) logger.warn({ err: lastError || undefined }, 'redis unreachable; degraded until it returns');
+    if (up && !closing()) logger.warn({ err: lastError || undefined }, 'redis unreachable; degraded until it returns');
     up = false;
   });
 }
@@ -114,7 +114,8 @@ export async function connectRedis(
   const log = logger.child({ component: 'redis' });
   const main = new Redis(url, requestOptions(options.timeoutMs));
   const adapter = new AdapterRedis(url, requestOptions(options.timeoutMs, false));
-  watch(main, log);
+  let closing = false;
+  watch(main, log, () => closing);
   adapter.on('error', () => undefined); // the same outage, already logged once through the main client
   main.connect().catch(() => undefined); // failures arrive as 'error' events; retryStrategy keeps trying
   const ready = await whenReady(main, 1500);
@@ -140,6 +141,7 @@ export async function connectRedis(
       }
     },
     close: async () => {
+      closing = true;
       await Promise.all([main, adapter].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -3,7 +3,7 @@
 // degraded, and once Redis is back (empty) cross-node delivery and presence recover without restarting anything.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../client/api.js';
+import { ApiClient, ApiError } from '../../client/api.js';
 import type { AuthResult } from '../../protocol/types.js';
 import { baseMysqlUrl, testEnv, uniqueName } from '../test/harness.js';
 import {
@@ -168,13 +168,14 @@ describe('Redis down when a node starts', () => {
     for (const c of cleanups) await c();
   });
 
-  async function startNode(waitSeconds: number) {
+  async function startNode(waitSeconds: number, extra: Record<string, string> = {}) {
     const redisPort = await freePort();
     const t = testEnv({
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`,
       REDIS_STARTUP_WAIT_SECONDS: String(waitSeconds),
       LOG_LEVEL: 'info',
+      ...extra,
     });
     cleanups.push(t.cleanup);
     const port = await freePort();
@@ -210,11 +211,25 @@ describe('Redis down when a node starts', () => {
   }, 90_000);
 
   it('serves in degraded mode after the wait, and joins Redis when it comes', async () => {
-    const { proc, url, redisPort } = await startNode(1);
+    const { proc, url, redisPort } = await startNode(1, { SEND_RATE_BURST: '3', SEND_RATE_PER_SECOND: '1' });
     await waitForHealth(`${url}/api/health`, proc, 30_000);
     expect(await healthOf(url)).toMatchObject({ status: 'degraded', db: 'ok', redis: 'down' });
     const name = uniqueName('s');
     const auth = await new ApiClient({ serverUrl: url }).register({ username: name, email: `${name}@example.test`, password: PASSWORD });
+    const api = new ApiClient({ serverUrl: url, getAccessToken: () => Promise.resolve(auth.accessToken) });
+    const room = await api.createRoom({ name: 'degraded', visibility: 'private' });
+    // Rate limits hold without Redis (node-local), rather than failing open or failing every request.
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        api.send(room.id, { clientId: `d${i}`, body: `burst ${i}` }).then(
+          () => 'sent',
+          (err: unknown) => (err instanceof ApiError ? err.code : 'other'),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'sent').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o !== 'sent' && o !== 'RATE_LIMITED')).toEqual([]);
     await connectReady(url, auth.accessToken).then((c) => c.socket.close());
     const redis = await redisServer(redisPort);
     try {
