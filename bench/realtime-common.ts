@@ -3,7 +3,7 @@
 // latency histograms, a fresh MariaDB database per run (dropped afterwards), and user/room setup over the REST API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -294,6 +294,20 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number, nodeArg
   };
 }
 
+/** CPU seconds (user + system) the server process has used so far, from /proc (Linux). */
+export function cpuSeconds(server: ServerProc): number {
+  const pid = server.proc.child.pid;
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Graceful stop (SIGTERM, as in production), SIGKILL after 15 s. */
 export async function stopServer(server: ServerProc): Promise<void> {
   const timer = setTimeout(() => void server.kill('SIGKILL'), 15_000);
@@ -316,6 +330,7 @@ export function tempDataDir(): { dir: string; remove(): void } {
 
 export interface BenchUser {
   id: number;
+  username: string;
   token: string;
   api: ApiClient;
 }
@@ -350,7 +365,12 @@ export async function registerUsers(url: string, count: number, prefix: string, 
         displayName: name,
       });
       const token = auth.accessToken;
-      return { id: auth.user.id, token, api: new ApiClient({ serverUrl: url, getAccessToken: () => Promise.resolve(token) }) };
+      return {
+        id: auth.user.id,
+        username: name,
+        token,
+        api: new ApiClient({ serverUrl: url, getAccessToken: () => Promise.resolve(token) }),
+      };
     },
   );
 }

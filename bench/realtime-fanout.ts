@@ -45,7 +45,11 @@ export interface FanoutRow {
   size: number;
   bare: FanoutRun;
   server: FanoutRun;
+  /** This server at the fixed rate with mentions (every 2nd message) and reactions (every 5th) in the mix. */
+  mixed: FanoutResult;
 }
+
+const REACT_EVERY = 5;
 
 export function fanoutOptions(quick = quickMode()): FanoutOptions {
   const sizes = process.env['BENCH_FANOUT_SIZES']
@@ -178,9 +182,21 @@ export async function runFanout(o: FanoutOptions = fanoutOptions()): Promise<Fan
       });
       log(`room of ${size}: this server`);
       const serverRun = await measure(load, s, roomId, o);
+      log(`room of ${size}: this server, mentions and reactions in the mix`);
+      const mixed = await load.ipc.request({
+        cmd: 'fanout',
+        senders: `send-${s}`,
+        receivers: `recv-${s}`,
+        roomId,
+        rate: o.fixedRate,
+        durationMs: o.fixedMs,
+        drainMs: 2000,
+        tag: `p${++phaseCounter}`,
+        mix: { mentionNames: receivers.slice(0, 50).map((u) => u.username), reactEvery: REACT_EVERY },
+      });
       await load.ipc.request({ cmd: 'close', group: `recv-${s}` });
       await load.ipc.request({ cmd: 'close', group: `send-${s}` });
-      rows.push({ size, bare: bareRun, server: serverRun });
+      rows.push({ size, bare: bareRun, server: serverRun, mixed });
     }
   } finally {
     await load.stop().catch(() => undefined);
@@ -250,6 +266,36 @@ export function printFanout(rows: FanoutRow[], o: FanoutOptions): boolean {
         'fell behind at (msgs/s): why',
       ],
       lines,
+    ),
+  );
+  console.log(
+    `\nThe same fixed rate with conversation features in the mix: every 2nd message mentions a member, every ${REACT_EVERY}th gets a reaction (message:reactions to the room)\n`,
+  );
+  console.log(
+    table(
+      ['room', 'messages', `@${o.fixedRate}/s p50`, 'p99', 'deliv/s', 'kept up', 'reactions/s sent', 'message:reactions deliv/s'],
+      rows.flatMap((r) => [
+        [
+          `${fmtInt(r.size)} members`,
+          'plain',
+          fmt(r.server.fixed.latency.p50, 2),
+          fmt(r.server.fixed.latency.p99, 2),
+          fmtInt(r.server.fixed.deliveredPerSec),
+          keptUp(r.server.fixed) ? 'yes' : 'NO',
+          '-',
+          '-',
+        ],
+        [
+          '',
+          'mentions + reactions',
+          fmt(r.mixed.latency.p50, 2),
+          fmt(r.mixed.latency.p99, 2),
+          fmtInt(r.mixed.deliveredPerSec),
+          keptUp(r.mixed) ? 'yes' : 'NO',
+          fmt((r.mixed.reactionsSent * 1000) / (o.fixedMs || 1), 1),
+          fmtInt((r.mixed.reactionsDelivered * 1000) / (o.fixedMs || 1)),
+        ],
+      ]),
     ),
   );
   let ok = true;

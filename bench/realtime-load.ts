@@ -20,7 +20,20 @@ export type LoadCommand =
       reconnect: boolean;
       concurrency: number;
     }
-  | { cmd: 'fanout'; senders: string; receivers: string; roomId: number; rate: number; durationMs: number; drainMs: number; tag: string }
+  | {
+      cmd: 'fanout';
+      senders: string;
+      receivers: string;
+      roomId: number;
+      rate: number;
+      durationMs: number;
+      drainMs: number;
+      tag: string;
+      /** Conversation features in the mix: every 2nd message mentions one of these users, and after every
+       * `reactEvery`-th ack a receiver reacts to that message (broadcast to the room as message:reactions). */
+      mix?: { mentionNames: string[]; reactEvery: number };
+    }
+  | { cmd: 'receipts'; group: string; on: boolean }
   | { cmd: 'durable'; group: string; roomIds: number[]; durationMs: number }
   | { cmd: 'markReady'; group: string }
   | { cmd: 'awaitReady'; group: string; timeoutMs: number }
@@ -49,6 +62,23 @@ export interface FanoutResult {
   deliveredPerSec: number;
   latency: LatencySummary;
   ack: LatencySummary;
+  /** With `mix`: reactions sent, and message:reactions events received by member sockets. */
+  reactionsSent: number;
+  reactionsDelivered: number;
+}
+
+/** Read receipts while `on`: every member socket reads each message it receives (room:read), as a client showing
+ * the room does; counted are the receipts each socket then received (events, and the member markers they carried). */
+export interface ReceiptsResult {
+  sockets: number;
+  elapsedMs: number;
+  reads: number;
+  /** room:member-read + room:members-read events received, over all sockets. */
+  events: number;
+  /** Member markers carried by those events. */
+  markers: number;
+  /** The busiest socket's events per second. */
+  maxEventsPerSocketPerSec: number;
 }
 
 export interface DurableResult {
@@ -71,6 +101,7 @@ export interface ReadyResult {
 export interface LoadResults {
   connect: ConnectResult;
   fanout: FanoutResult;
+  receipts: ReceiptsResult | null;
   durable: DurableResult;
   markReady: null;
   awaitReady: ReadyResult;
@@ -91,7 +122,10 @@ interface Group {
 const groups = new Map<string, Group>();
 
 /** The fan-out phase being measured: deliveries of other phases (late ones) are ignored. */
-let phase: { tag: string; hist: LatencyHistogram; delivered: number; lastAt: number } | undefined;
+let phase: { tag: string; hist: LatencyHistogram; delivered: number; lastAt: number; reactions: number } | undefined;
+
+/** The receipts phase: per-socket counts of receipts received. */
+let receipts: { started: number; reads: number; events: Map<ClientSocket, number>; markers: number } | undefined;
 
 function onDelivery(m: Message): void {
   const now = nowMs();
@@ -99,7 +133,7 @@ function onDelivery(m: Message): void {
   if (!p) return;
   const bar = m.body.indexOf('|');
   if (bar < 0 || m.body.slice(0, bar) !== p.tag) return;
-  p.hist.add(now - Number(m.body.slice(bar + 1)));
+  p.hist.add(now - Number(m.body.slice(bar + 1).split('|')[0]));
   p.delivered += 1;
   p.lastAt = now;
 }
@@ -163,7 +197,24 @@ async function connect(c: Extract<LoadCommand, { cmd: 'connect' }>): Promise<Con
         g.disconnects += 1;
       });
       socket.once('connect_error', (err) => done(err));
-      if (c.group.startsWith('recv')) socket.on('message:new', onDelivery);
+      if (c.group.startsWith('recv')) {
+        socket.on('message:new', onDelivery);
+        socket.on('message:reactions', () => {
+          if (phase) phase.reactions += 1;
+        });
+        socket.on('message:new', (m) => {
+          if (!receipts) return;
+          receipts.reads += 1;
+          socket.emit('room:read', { roomId: m.roomId, seq: m.seq }, () => undefined);
+        });
+        const counted = (markers: number) => {
+          if (!receipts) return;
+          receipts.events.set(socket, (receipts.events.get(socket) ?? 0) + 1);
+          receipts.markers += markers;
+        };
+        socket.on('room:member-read', () => counted(1));
+        socket.on('room:members-read', (p) => counted(p.reads.length));
+      }
     });
   let next = 0;
   const worker = async () => {
@@ -190,7 +241,9 @@ async function fanout(c: Extract<LoadCommand, { cmd: 'fanout' }>): Promise<Fanou
   const total = Math.max(1, Math.round((c.rate * c.durationMs) / 1000));
   const hist = new LatencyHistogram();
   const ackHist = new LatencyHistogram();
-  const p = { tag: c.tag, hist, delivered: 0, lastAt: 0 };
+  const p = { tag: c.tag, hist, delivered: 0, lastAt: 0, reactions: 0 };
+  const reactors = c.mix ? sockets(c.receivers) : [];
+  let reactionsSent = 0;
   phase = p;
   let sent = 0;
   let acked = 0;
@@ -206,10 +259,18 @@ async function fanout(c: Extract<LoadCommand, { cmd: 'fanout' }>): Promise<Fanou
       while (sent < due) {
         const socket = senders[sent % senders.length]!;
         const t = nowMs();
-        socket.emit('message:send', { roomId: c.roomId, clientId: `${c.tag}-${sent}`, body: `${c.tag}|${t}` }, (res: SendAck) => {
+        const n = sent;
+        const mention = c.mix && n % 2 === 0 ? `|@${c.mix.mentionNames[(n / 2) % c.mix.mentionNames.length]!}` : '';
+        socket.emit('message:send', { roomId: c.roomId, clientId: `${c.tag}-${n}`, body: `${c.tag}|${t}${mention}` }, (res: SendAck) => {
           ackHist.add(nowMs() - t);
-          if (res.ok) acked += 1;
-          else {
+          if (res.ok) {
+            acked += 1;
+            if (c.mix && n % c.mix.reactEvery === 0) {
+              reactionsSent += 1;
+              const reactor = reactors[n % reactors.length]!;
+              reactor.emit('message:react', { messageId: res.message.id, emoji: '👍', on: true }, () => undefined);
+            }
+          } else {
             ackErrors += 1;
             firstError ??= `${res.error.code}: ${res.error.message}`;
           }
@@ -242,6 +303,28 @@ async function fanout(c: Extract<LoadCommand, { cmd: 'fanout' }>): Promise<Fanou
     deliveredPerSec: (p.delivered * 1000) / Math.max(1, span),
     latency: hist.summary(),
     ack: ackHist.summary(),
+    reactionsSent,
+    reactionsDelivered: p.reactions,
+  };
+}
+
+function receiptsPhase(c: Extract<LoadCommand, { cmd: 'receipts' }>): ReceiptsResult | null {
+  if (c.on) {
+    receipts = { started: nowMs(), reads: 0, events: new Map(), markers: 0 };
+    return null;
+  }
+  const r = receipts;
+  receipts = undefined;
+  if (!r) throw new Error('receipts were not on');
+  const elapsedMs = nowMs() - r.started;
+  const counts = [...r.events.values()];
+  return {
+    sockets: sockets(c.group).length,
+    elapsedMs,
+    reads: r.reads,
+    events: counts.reduce((a, b) => a + b, 0),
+    markers: r.markers,
+    maxEventsPerSocketPerSec: (Math.max(0, ...counts) * 1000) / elapsedMs,
   };
 }
 
@@ -320,6 +403,8 @@ serveIpc<LoadCommand>(async (c) => {
       return connect(c);
     case 'fanout':
       return fanout(c);
+    case 'receipts':
+      return receiptsPhase(c);
     case 'durable':
       return durable(c);
     case 'markReady':

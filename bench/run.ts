@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'realtime-fanout': () => import('./realtime-fanout.js'),
   'realtime-durable': () => import('./realtime-durable.js'),
   'realtime-connections': () => import('./realtime-connections.js'),
+  'realtime-receipts': () => import('./realtime-receipts.js'),
   renderer: () => import('./renderer.js'),
 };
 

@@ -7,6 +7,8 @@ import type {
   Member,
   Message,
   MyRoom,
+  NotifyLevel,
+  ReactionsChange,
   ReadResult,
   Role,
   Room,
@@ -198,6 +200,9 @@ export class ApiClient {
   setMuted(id: number, muted: boolean) {
     return this.request<MyRoom>('PUT', `/rooms/${id}/settings`, { body: { muted } });
   }
+  setNotify(id: number, notify: NotifyLevel) {
+    return this.request<MyRoom>('PUT', `/rooms/${id}/settings`, { body: { notify } });
+  }
 
   // ---- messages ----
   history(roomId: number, query: { before?: number; after?: number; limit?: number } = {}) {
@@ -214,5 +219,9 @@ export class ApiClient {
   }
   recall(id: number) {
     return this.request<Message>('DELETE', `/messages/${id}`);
+  }
+  /** Adds (`on`) or removes my reaction; idempotent. */
+  react(id: number, emoji: string, on: boolean) {
+    return this.request<ReactionsChange>(on ? 'PUT' : 'DELETE', `/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
   }
 }

@@ -4,7 +4,7 @@
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { ApiErrorBody } from '../protocol/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents, SessionReady } from '../protocol/events.js';
-import type { Message, ReadResult } from '../protocol/types.js';
+import type { Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
 import { ApiClient, ApiError } from './api.js';
 import { Emitter } from './emitter.js';
 
@@ -51,6 +51,14 @@ export interface RealtimeEvents {
   'room:member-left': [Payload<'room:member-left'>];
   'room:member-updated': [Payload<'room:member-updated'>];
   'room:read': [Payload<'room:read'>];
+  /** My notification level for a room changed (on this or another device). */
+  'room:settings': [Payload<'room:settings'>];
+  /**
+   * Another member's read marker moved. The server sends one `room:member-read`, or several in one
+   * `room:members-read`; both arrive here one member at a time, in the order given.
+   */
+  'room:member-read': [Payload<'room:member-read'>];
+  'message:reactions': [Payload<'message:reactions'>];
   typing: [Payload<'typing'>];
   presence: [Payload<'presence'>];
   'user:updated': [Payload<'user:updated'>];
@@ -61,6 +69,9 @@ const PASSTHROUGH = [
   'room:member-joined',
   'room:member-updated',
   'room:read',
+  'room:settings',
+  'room:member-read',
+  'message:reactions',
   'typing',
   'presence',
   'user:updated',
@@ -228,6 +239,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     socket.on('room:member-left', (p) => {
       if (p.userId === this.userId) this.forget(p.roomId);
       this.emit('room:member-left', p);
+    });
+    socket.on('room:members-read', ({ roomId, reads }) => {
+      for (const r of reads)
+        if (r.userId !== this.userId) this.emit('room:member-read', { roomId, userId: r.userId, lastReadSeq: r.lastReadSeq });
     });
     for (const event of PASSTHROUGH) {
       socket.on(event, ((payload: never) => this.emit(event, payload)) as never);
@@ -452,6 +467,19 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       () => this.api.markRead(roomId, seq),
     );
     return { lastReadSeq: res.lastReadSeq, unreadCount: res.unreadCount };
+  }
+
+  /** Adds (`on`) or removes my reaction (socket, REST when offline); resolves with the message's reactions. */
+  async react(messageId: number, emoji: string, on: boolean): Promise<Reaction[]> {
+    const res = await this.viaSocket<{ reactions: Reaction[] }>(
+      (s) => s.emitWithAck('message:react', { messageId, emoji, on }),
+      async () => ({ reactions: (await this.api.react(messageId, emoji, on)).reactions }),
+    );
+    return res.reactions;
+  }
+
+  setNotify(roomId: number, notify: NotifyLevel) {
+    return this.api.setNotify(roomId, notify);
   }
 
   typing(roomId: number, typing: boolean): void {

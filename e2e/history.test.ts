@@ -1,7 +1,7 @@
 // A long conversation: opens at the newest message and pages older ones in on the way up.
 import { describe, expect, it } from 'vitest';
 import { shot } from './browser.js';
-import { account, e2eSuite, openAs, post, privateRoom, realErrors, roomRow, uniqueUsername } from './fixture.js';
+import { account, call, e2eSuite, openAs, post, privateRoom, realErrors, roomRow, uniqueUsername } from './fixture.js';
 
 const e = e2eSuite();
 
@@ -16,6 +16,8 @@ describe('a long history', () => {
         i % 9 === 0 ? `Line ${i}: a longer message that wraps onto a second line in the bubble, so rows differ in height.` : `Line ${i}`;
       await post(e, i % 4 === 0 ? reader : writer, room.id, body);
     }
+    // All read: a room with unread opens at the first unread message (e2e/conversation.test.ts); this one opens at the newest.
+    await call(e, reader, 'PUT', `/rooms/${room.id}/read`, { seq: 1_000_000 });
     const { page, context, errors } = await openAs(e, reader);
     await roomRow(page, room.name).click();
 

@@ -4,6 +4,10 @@ import type {
   Message,
   MessageDeletePayload,
   MessageEditPayload,
+  MessageReactPayload,
+  NotifyLevel,
+  Reaction,
+  ReactionsChange,
   MessageSendPayload,
   MyRoom,
   Room,
@@ -17,6 +21,20 @@ import type {
 export interface SessionReady {
   user: UserSelf;
   rooms: { id: number; lastSeq: number; lastReadSeq: number }[];
+  /** Users online in the caller's rooms, the caller included. */
+  onlineCount: number;
+}
+
+export interface RoomSettingsChange {
+  roomId: number;
+  notify: NotifyLevel;
+  muted: boolean;
+}
+
+export interface MemberRead {
+  roomId: number;
+  userId: number;
+  lastReadSeq: number;
 }
 
 export interface ServerToClientEvents {
@@ -31,6 +49,14 @@ export interface ServerToClientEvents {
   /** A member's role changed (added to PROTOCOL.md's list: role changes had no event). */
   'room:member-updated': (payload: { roomId: number; userId: number; role: Role }) => void;
   'room:read': (payload: { roomId: number; userId: number; lastReadSeq: number }) => void;
+  /** The caller changed a room's notification level on another device. */
+  'room:settings': (payload: RoomSettingsChange) => void;
+  /** Another member's read marker moved (coalesced: at most one per member per room per second). */
+  'room:member-read': (payload: MemberRead) => void;
+  /** Several members' markers moved in the same window (same coalescing): one event for the room. */
+  'room:members-read': (payload: { roomId: number; reads: { userId: number; lastReadSeq: number }[] }) => void;
+  /** A message's reactions changed; `reactions` is the whole new list. */
+  'message:reactions': (payload: ReactionsChange) => void;
   typing: (payload: { roomId: number; userId: number; typing: boolean }) => void;
   presence: (payload: { userId: number; online: boolean; lastSeenAt: string | null }) => void;
   /** A user changed their display name or avatar (added to PROTOCOL.md's list): to the members of their rooms and themselves. */
@@ -46,4 +72,6 @@ export interface ClientToServerEvents {
   'message:delete': (payload: MessageDeletePayload, ack: (res: Ack<{ message: Message }>) => void) => void;
   'room:read': (payload: RoomReadPayload, ack: (res: Ack<{ lastReadSeq: number; unreadCount: number }>) => void) => void;
   typing: (payload: TypingPayload, ack?: (res: Ack) => void) => void;
+  /** Add (`on: true`) or remove one's own reaction; idempotent. */
+  'message:react': (payload: MessageReactPayload, ack: (res: Ack<{ reactions: Reaction[] }>) => void) => void;
 }

@@ -1,6 +1,7 @@
 // Every request body, query and client->server socket payload, as zod schemas shared by server and clients.
 // The server validates with exactly these; /api/openapi.json is generated from them.
 import { z } from 'zod';
+import { canonicalEmoji } from './emoji.js';
 import { text, utf8Bytes } from './text.js';
 
 export const LIMITS = {
@@ -21,6 +22,10 @@ export const LIMITS = {
   pageMax: 100,
   searchMax: 50,
   initialMembersMax: 200,
+  /** Distinct emoji on one message; a new one past this is refused with CONFLICT (details: reactions). */
+  reactionsPerMessage: 20,
+  /** Characters of the replied-to body carried in Message.replyTo.preview. */
+  replyPreviewMax: 200,
   jsonBodyBytes: 64 * 1024,
 } as const;
 
@@ -96,6 +101,29 @@ export const VisibilitySchema = z.enum(['public', 'private']);
 export const RoleSchema = z.enum(['owner', 'admin', 'member']);
 export const RoomKindSchema = z.enum(['group', 'direct']);
 export const MessageKindSchema = z.enum(['text', 'image', 'file', 'system']);
+export const NotifyLevelSchema = z.enum(['all', 'mentions', 'none']);
+export const SystemEventSchema = z.enum([
+  'room-created',
+  'member-joined',
+  'member-added',
+  'member-left',
+  'member-removed',
+  'role-changed',
+  'room-renamed',
+]);
+
+/** One emoji grapheme, canonicalised (see protocol/emoji.ts). */
+export const Emoji = z
+  .string()
+  .transform((s, ctx) => {
+    const emoji = canonicalEmoji(s);
+    if (emoji === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be exactly one emoji' });
+      return z.NEVER;
+    }
+    return emoji;
+  })
+  .meta({ description: 'exactly one emoji grapheme' });
 
 // ---------- request bodies ----------
 export const RegisterBody = z.strictObject({
@@ -147,7 +175,10 @@ export const UpdateRoomBody = z
 export const AddMemberBody = z.strictObject({ userId: Id, role: z.enum(['admin', 'member']).optional() });
 export const UpdateMemberBody = z.strictObject({ role: RoleSchema });
 export const ReadBody = z.strictObject({ seq: Seq });
-export const RoomSettingsBody = z.strictObject({ muted: z.boolean() });
+/** `{ notify }` or the older `{ muted }` (true = none, false = all); exactly one of them. */
+export const RoomSettingsBody = z
+  .strictObject({ muted: z.boolean().optional(), notify: NotifyLevelSchema.optional() })
+  .refine((b) => (b.muted === undefined) !== (b.notify === undefined), 'give exactly one of notify or muted');
 
 export const SendMessageBody = z.strictObject({
   clientId: ClientId,
@@ -160,6 +191,7 @@ export const EditMessageBody = z.strictObject({ body: MessageBody });
 // ---------- queries and params ----------
 export const IdParams = z.strictObject({ id: IdParam });
 export const MemberParams = z.strictObject({ id: IdParam, userId: IdParam });
+export const ReactionParams = z.strictObject({ id: IdParam, emoji: Emoji });
 
 /** `ids=3,17,42`: up to 100 user ids, to refresh profiles a client already shows. */
 const IdList = z
@@ -189,6 +221,7 @@ export const MessageEditSchema = z.strictObject({ messageId: Id, body: MessageBo
 export const MessageDeleteSchema = z.strictObject({ messageId: Id });
 export const RoomReadSchema = z.strictObject({ roomId: Id, seq: Seq });
 export const TypingSchema = z.strictObject({ roomId: Id, typing: z.boolean() });
+export const MessageReactSchema = z.strictObject({ messageId: Id, emoji: Emoji, on: z.boolean() });
 
 // ---------- response objects ----------
 const Time = z.iso.datetime({ precision: 3 });
@@ -205,6 +238,21 @@ export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), creat
 
 export const AttachmentSchema = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).nullable();
 
+export const ReactionSchema = z.object({ emoji: z.string(), userIds: z.array(Id) });
+export const SystemInfoSchema = z.object({
+  event: SystemEventSchema,
+  actorId: Id.nullable(),
+  userId: Id.nullable(),
+  name: z.string().nullable(),
+});
+export const ReplyToSchema = z.object({
+  id: Id,
+  seq: z.number().int(),
+  senderId: Id.nullable(),
+  kind: MessageKindSchema,
+  preview: z.string(),
+});
+
 export const MessageSchema = z.object({
   id: Id,
   roomId: Id,
@@ -215,6 +263,14 @@ export const MessageSchema = z.object({
   body: z.string(),
   attachment: AttachmentSchema,
   replyToId: Id.nullable(),
+  /** The replied-to message in brief, so a quote can be drawn without fetching it; null when replyToId is. */
+  replyTo: ReplyToSchema.nullable(),
+  /** Ids of the members this message mentions (`@room` expanded); [] when none. */
+  mentions: z.array(Id),
+  /** Ordered by first use; [] when none. */
+  reactions: z.array(ReactionSchema),
+  /** Set on kind "system" only. */
+  system: SystemInfoSchema.nullable(),
   createdAt: Time,
   editedAt: Time.nullable(),
   deletedAt: Time.nullable(),
@@ -235,9 +291,14 @@ export const RoomSchema = z.object({
 
 export const MyRoomSchema = RoomSchema.extend({
   role: RoleSchema,
+  /** Always equal to notify === "none". */
   muted: z.boolean(),
+  notify: NotifyLevelSchema,
   lastReadSeq: z.number().int(),
+  /** Messages from others after lastReadSeq; system messages never count. */
   unreadCount: z.number().int(),
+  /** Unread messages that mention the caller. */
+  mentionCount: z.number().int(),
   lastMessage: MessageSchema.nullable(),
   peer: UserPublicSchema.nullable(),
 });
@@ -257,7 +318,8 @@ export const SessionInfoSchema = z.object({
   current: z.boolean(),
 });
 
-export const MemberSchema = z.object({ user: UserPublicSchema, role: RoleSchema, joinedAt: Time });
+export const MemberSchema = z.object({ user: UserPublicSchema, role: RoleSchema, joinedAt: Time, lastReadSeq: z.number().int() });
+export const ReactionsChangeSchema = z.object({ roomId: Id, messageId: Id, reactions: z.array(ReactionSchema) });
 export const HistoryPageSchema = z.object({ messages: z.array(MessageSchema), hasMore: z.boolean() });
 export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
 export const HealthSchema = z.object({

@@ -1,7 +1,7 @@
 // Domain events, emitted by services only after their transaction has committed.
 // The realtime gateway turns them into Socket.IO events (across nodes through the adapter).
 import { EventEmitter } from 'node:events';
-import type { Message, MyRoom, Role, Room, UserPublic } from '../protocol/types.js';
+import type { Message, MyRoom, NotifyLevel, ReactionsChange, Role, Room, UserPublic } from '../protocol/types.js';
 
 export interface DomainEvents {
   'message:new': [message: Message];
@@ -14,6 +14,9 @@ export interface DomainEvents {
   'room:member-left': [roomId: number, userId: number];
   'room:member-updated': [roomId: number, userId: number, role: Role];
   'room:read': [roomId: number, userId: number, lastReadSeq: number];
+  /** The user changed a room's notification level. */
+  'room:settings': [userId: number, roomId: number, notify: NotifyLevel];
+  'message:reactions': [change: ReactionsChange];
   /** Sessions that must end now: their sockets get session:revoked and are disconnected. */
   'sessions:revoked': [userId: number, sessionIds: number[] | 'all', reason: string];
   'user:updated': [user: UserPublic];

@@ -17,6 +17,7 @@ import { createLimiter, SendLimiter } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { MessageViews } from './messages/message-views.js';
+import { ExtrasRepository } from './messages/extras.repository.js';
 import { MessagesRepository } from './messages/messages.repository.js';
 import { messagesRoutes } from './messages/messages.routes.js';
 import { MessagesService } from './messages/messages.service.js';
@@ -98,11 +99,12 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const sessionsRepo = new SessionsRepository(knex);
   const roomsRepo = new RoomsRepository(knex);
   const messagesRepo = new MessagesRepository(knex);
+  const extras = new ExtrasRepository(knex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
 
   const users = new UsersService(usersRepo, presence, events);
-  const messageViews = new MessageViews(usersRepo, users);
+  const messageViews = new MessageViews(usersRepo, users, extras);
   events.on('user:updated', (u) => messageViews.forget(u.id));
   const auth = new AuthService({
     knex,
@@ -135,16 +137,19 @@ export async function createServer(config: Config, options: CreateServerOptions 
     usersService: users,
     messages: messagesRepo,
     messageViews,
+    extras,
     events,
   });
   const messages = new MessagesService({
     knex,
     messages: messagesRepo,
     views: messageViews,
+    extras,
     rooms,
     events,
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
+  rooms.useSystemPoster(messages);
   const services: Services = { auth, users, rooms, messages };
 
   const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages)];

@@ -25,13 +25,19 @@ describe('smoke', () => {
     expect(room.status).toBe(201);
     const sent = await t.api.post(`/api/rooms/${room.body.id}/messages`).set(a.auth).send({ clientId: 'c-1', body: 'hello' });
     expect(sent.status).toBe(201);
-    expect(sent.body.seq).toBe(1);
+    expect(sent.body.seq).toBe(2); // after the room-created system message
     const again = await t.api.post(`/api/rooms/${room.body.id}/messages`).set(a.auth).send({ clientId: 'c-1', body: 'hello' });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(sent.body.id);
     const list = await t.api.get('/api/rooms').set(b.auth);
     expect(list.body[0]).toMatchObject({ unreadCount: 1, lastMessage: { body: 'hello' } });
     const hist = await t.api.get(`/api/rooms/${room.body.id}/messages`).set(b.auth);
-    expect(hist.body).toMatchObject({ hasMore: false, messages: [{ seq: 1, body: 'hello' }] });
+    expect(hist.body).toMatchObject({
+      hasMore: false,
+      messages: [
+        { seq: 1, kind: 'system' },
+        { seq: 2, body: 'hello' },
+      ],
+    });
   });
 });

@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../errors.js';
 import { createKnex, ensureMysqlDatabase } from './knex.js';
 import { migrateLatest, migrationStatus, rollbackAll } from './migrate.js';
 
-const APP_TABLES = ['messages', 'room_members', 'rooms', 'sessions', 'users'];
+const APP_TABLES = ['message_mentions', 'message_reactions', 'messages', 'room_members', 'rooms', 'sessions', 'users'];
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();

@@ -51,6 +51,7 @@ export class RoomMemberModel extends Model {
   user_id!: number;
   role!: 'owner' | 'admin' | 'member';
   muted!: boolean | number;
+  notify!: 'all' | 'mentions' | 'none';
   last_read_seq!: number;
   joined_at!: Date | number;
 }
@@ -66,6 +67,8 @@ export class MessageModel extends Model {
   body!: string;
   attachment!: unknown;
   reply_to_id!: number | null;
+  /** JSON { event, userId, name } on kind 'system'. */
+  system!: unknown;
   created_at!: Date | number;
   edited_at!: Date | number | null;
   deleted_at!: Date | number | null;

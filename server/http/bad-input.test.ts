@@ -278,7 +278,7 @@ function requestArb(op: Operation): fc.Arbitrary<BadRequest> {
 async function snapshot(): Promise<unknown> {
   const k = t.server.knex;
   const counts: Record<string, number> = {};
-  for (const table of ['users', 'sessions', 'rooms', 'room_members', 'messages']) {
+  for (const table of ['users', 'sessions', 'rooms', 'room_members', 'messages', 'message_mentions', 'message_reactions']) {
     const [row] = (await k(table).count({ n: '*' })) as { n: number | string }[];
     counts[table] = Number(row!.n);
   }
@@ -288,7 +288,9 @@ async function snapshot(): Promise<unknown> {
     liveSessions: Number(live[0]!.n),
     users: await k('users').orderBy('id').select('id', 'username', 'email', 'display_name', 'avatar_url', 'status', 'password_hash'),
     rooms: await k('rooms').orderBy('id').select('id', 'name', 'description', 'visibility', 'last_seq', 'deleted_at', 'direct_key'),
-    members: await k('room_members').orderBy(['room_id', 'user_id']).select('room_id', 'user_id', 'role', 'muted', 'last_read_seq'),
+    members: await k('room_members')
+      .orderBy(['room_id', 'user_id'])
+      .select('room_id', 'user_id', 'role', 'muted', 'notify', 'last_read_seq'),
     messages: await k('messages').orderBy('id').select('id', 'seq', 'body', 'edited_at', 'deleted_at'),
   };
 }
@@ -305,6 +307,7 @@ beforeAll(async () => {
   valid['/messages/{id}:id'] = String(message.id);
   valid['/auth/sessions/{id}:id'] = String((sessions.body as { id: number }[])[0]!.id);
   valid['/users/{id}:id'] = String(other.id);
+  valid['emoji'] = '👍';
 
   const doc = (await t.api.get('/api/openapi.json')).body as {
     paths: Record<

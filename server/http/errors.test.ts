@@ -74,6 +74,23 @@ describe('errors', () => {
     );
   });
 
+  it('reaction and settings errors carry codes and details, never prose to parse', async () => {
+    const room = await createRoom(t, u);
+    const sent = await t.api.post(`/api/rooms/${room.id}/messages`).set(u.auth).send({ clientId: 'err-react', body: 'x' });
+    for (const emoji of ['nope', '👍👍', '%F0']) {
+      const res = await t.api
+        .put(`/api/messages/${sent.body.id}/reactions/${emoji === '%F0' ? emoji : encodeURIComponent(emoji)}`)
+        .set(u.auth);
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expectNoLeak(res.body);
+    }
+    const bad = await t.api.put(`/api/messages/${sent.body.id}/reactions/x`).set(u.auth);
+    expect(bad.body.error.details).toEqual([{ path: 'emoji', message: expect.any(String) }]);
+    for (const body of [{}, { notify: 'loud' }, { notify: 'all', muted: false }, { muted: 'yes' }]) {
+      expectError(await t.api.put(`/api/rooms/${room.id}/settings`).set(u.auth).send(body), 400, 'VALIDATION_FAILED');
+    }
+  });
+
   it('every code is sent with its documented status', async () => {
     const samples = [
       await t.api.get('/api/users/me'),
@@ -141,6 +158,8 @@ describe('openapi', () => {
     'get /messages/{id}',
     'patch /messages/{id}',
     'delete /messages/{id}',
+    'put /messages/{id}/reactions/{emoji}',
+    'delete /messages/{id}/reactions/{emoji}',
   ];
   const PUBLIC = new Set(['post /auth/register', 'post /auth/login', 'post /auth/refresh']);
 
@@ -186,7 +205,12 @@ describe('openapi', () => {
         ).toMatchObject({ in: 'path', required: true });
       }
       expect(Boolean(op!.security), route).toBe(!PUBLIC.has(route));
-      if (['post', 'put', 'patch'].includes(method) && !route.endsWith('/join') && !route.endsWith('/leave'))
+      if (
+        ['post', 'put', 'patch'].includes(method) &&
+        !route.endsWith('/join') &&
+        !route.endsWith('/leave') &&
+        !route.includes('/reactions/')
+      )
         expect(op!.requestBody, route).toBeDefined();
     }
     expect(operationIds.size).toBe(ROUTES.length);

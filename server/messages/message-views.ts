@@ -1,10 +1,24 @@
 // Message rows -> protocol Messages, with every sender fetched in one query and one presence lookup.
-import type { Message, UserPublic } from '../../protocol/types.js';
+import type { Message, Reaction, ReplyTo, SystemInfo, UserPublic } from '../../protocol/types.js';
 import { iso, isoOrNull, json, num } from '../db/values.js';
 import type { Attachment } from '../../protocol/types.js';
 import type { UserRow, UsersRepository } from '../users/users.repository.js';
 import type { UsersService } from '../users/users.service.js';
+import type { ExtrasRepository } from './extras.repository.js';
 import type { MessageRow } from './messages.repository.js';
+
+/** What a caller already knows about fresh rows (a message just written has no reactions yet), to skip queries. */
+export interface KnownExtras {
+  mentions?: ReadonlyMap<number, number[]>;
+  reactions?: ReadonlyMap<number, Reaction[]>;
+  replies?: ReadonlyMap<number, ReplyTo>;
+}
+
+interface Extras {
+  mentions: ReadonlyMap<number, number[]>;
+  reactions: ReadonlyMap<number, Reaction[]>;
+  replies: ReadonlyMap<number, ReplyTo>;
+}
 
 const GONE: UserPublic = { id: 0, username: 'deleted', displayName: 'Deleted user', avatarUrl: null, online: false, lastSeenAt: null };
 
@@ -17,6 +31,7 @@ export class MessageViews {
   constructor(
     private readonly users: UsersRepository,
     private readonly usersService: UsersService,
+    private readonly extras: ExtrasRepository,
   ) {}
 
   forget(userId: number): void {
@@ -43,29 +58,50 @@ export class MessageViews {
     return found;
   }
 
-  async many(rows: readonly MessageRow[]): Promise<Message[]> {
+  /** Senders, mentions, reactions and reply briefs of all rows: at most four queries (fewer with `known`). */
+  async many(rows: readonly MessageRow[], known: KnownExtras = {}): Promise<Message[]> {
     const ids = rows.map((r) => r.sender_id).filter((id): id is number => id !== null);
-    const publics = await this.usersService.publicMany(await this.senderRows(ids));
+    const live = rows.filter((r) => r.deleted_at === null || r.deleted_at === undefined).map((r) => num(r.id));
+    const replyIds = rows
+      .map((r) => r.reply_to_id)
+      .filter((id): id is number => id !== null)
+      .map(num);
+    const [publics, mentions, reactions, replies] = await Promise.all([
+      this.senderRows(ids).then((found) => this.usersService.publicMany(found)),
+      known.mentions ?? this.extras.mentionsOf(live),
+      known.reactions ?? this.extras.reactionsOf(live),
+      known.replies ?? this.extras.replyBriefs(replyIds),
+    ]);
     const byId = new Map(publics.map((u) => [u.id, u]));
-    return rows.map((r) => toMessage(r, (r.sender_id !== null && byId.get(r.sender_id)) || GONE));
+    const extras: Extras = { mentions, reactions, replies };
+    return rows.map((r) => toMessage(r, (r.sender_id !== null && byId.get(r.sender_id)) || GONE, extras));
   }
 
-  async one(row: MessageRow): Promise<Message> {
-    return (await this.many([row]))[0]!;
+  async one(row: MessageRow, known: KnownExtras = {}): Promise<Message> {
+    return (await this.many([row], known))[0]!;
   }
 }
 
-export function toMessage(r: MessageRow, sender: UserPublic): Message {
+const NONE: Extras = { mentions: new Map(), reactions: new Map(), replies: new Map() };
+
+export function toMessage(r: MessageRow, sender: UserPublic, extras: Extras = NONE): Message {
+  const id = num(r.id);
+  const system = json<Omit<SystemInfo, 'actorId'>>(r.system);
   return {
-    id: num(r.id),
+    id,
     roomId: r.room_id,
     seq: num(r.seq),
-    clientId: r.client_id,
+    // System messages carry a server-made clientId only to satisfy the (sender, clientId) key; clients never see it.
+    clientId: r.kind === 'system' ? null : r.client_id,
     sender,
     kind: r.kind,
     body: r.body,
     attachment: json<NonNullable<Attachment>>(r.attachment),
     replyToId: r.reply_to_id === null ? null : num(r.reply_to_id),
+    replyTo: r.reply_to_id === null ? null : (extras.replies.get(num(r.reply_to_id)) ?? null),
+    mentions: extras.mentions.get(id) ?? [],
+    reactions: extras.reactions.get(id) ?? [],
+    system: system && { event: system.event, actorId: r.sender_id, userId: system.userId, name: system.name },
     createdAt: iso(r.created_at),
     editedAt: isoOrNull(r.edited_at),
     deletedAt: isoOrNull(r.deleted_at),

@@ -13,6 +13,10 @@ export interface NewMessage {
   kind: 'text' | 'image' | 'file' | 'system';
   body: string;
   replyToId: number | null;
+  /** Member ids the body mentions (resolved before the write; stored in its transaction). */
+  mentions?: readonly number[];
+  /** Set on kind 'system': what happened. Written whether or not the sender (the actor) is still a member. */
+  system?: { event: string; userId: number | null; name: string | null } | null;
 }
 
 export class MessagesRepository {
@@ -97,6 +101,7 @@ export class MessagesRepository {
         body: m.body,
         attachment: null,
         reply_to_id: m.replyToId,
+        system: m.system ? JSON.stringify(m.system) : null,
         created_at: now,
         edited_at: null,
         deleted_at: null,
@@ -105,7 +110,11 @@ export class MessagesRepository {
     const all = values.flat();
     const [firstId] = await trx('messages').insert(all);
     const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
-    if (all.length === 1) return [[build(all[0]!, num(firstId))]];
+    if (all.length === 1) {
+      const rows = [[build(all[0]!, num(firstId))]];
+      await this.insertMentions(runs, rows, trx);
+      return rows;
+    }
     const ids = (await trx('messages')
       .where((w) => {
         for (const run of runs) {
@@ -115,7 +124,37 @@ export class MessagesRepository {
       })
       .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
-    return values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    const rows = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    await this.insertMentions(runs, rows, trx);
+    return rows;
+  }
+
+  /** The mentions of freshly inserted rows, in the same transaction (chunked for SQLite's variable limit). */
+  private async insertMentions(
+    runs: readonly { inputs: readonly NewMessage[] }[],
+    rows: readonly MessageRow[][],
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    const values = runs.flatMap((run, i) =>
+      run.inputs.flatMap((m, j) => {
+        const row = rows[i]![j]!;
+        return (m.mentions ?? []).map((userId) => ({ message_id: num(row.id), user_id: userId, room_id: m.roomId, seq: num(row.seq) }));
+      }),
+    );
+    for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+  }
+
+  /** A new body and its mentions, in one transaction. */
+  async editWithMentions(id: number, body: string, mentions: readonly number[]): Promise<MessageRow | undefined> {
+    await this.knex.transaction(async (trx) => {
+      const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+      if (!changed) return;
+      await trx('message_mentions').where('message_id', id).delete();
+      const row = await MessageModel.query(trx).findById(id);
+      const values = mentions.map((userId) => ({ message_id: id, user_id: userId, room_id: row!.room_id, seq: num(row!.seq) }));
+      for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
+    });
+    return this.findById(id);
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */
@@ -150,8 +189,13 @@ export class MessagesRepository {
     return this.findById(id);
   }
 
+  /** Recall empties the message: its mentions (no longer unread mentions) and reactions go with the body. */
   async recall(id: number): Promise<MessageRow | undefined> {
-    await MessageModel.query(this.knex).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+    await this.knex.transaction(async (trx) => {
+      await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+      await trx('message_mentions').where('message_id', id).delete();
+      await trx('message_reactions').where('message_id', id).delete();
+    });
     return this.findById(id);
   }
 

@@ -5,6 +5,8 @@ import {
   IdParams,
   LIMITS,
   MessageSchema,
+  ReactionParams,
+  ReactionsChangeSchema,
   SendMessageBody,
 } from '../../protocol/schemas.js';
 import { defineRoute, type RouteSpec } from '../http/route.js';
@@ -78,6 +80,26 @@ export function messagesRoutes(messages: MessagesService): RouteSpec[] {
       params: IdParams,
       responses: [{ status: 200, description: 'Recalled message', schema: MessageSchema }],
       handler: async ({ principal, params }) => ({ body: await messages.recall(principal.userId, params.id) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/messages/:id/reactions/:emoji',
+      tag,
+      auth: true,
+      summary: 'Add my reaction (one emoji, URL-encoded; idempotent)',
+      params: ReactionParams,
+      responses: [{ status: 200, description: 'The message reactions', schema: ReactionsChangeSchema }],
+      handler: async ({ principal, params }) => ({ body: await messages.react(principal.userId, params.id, params.emoji, true) }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/messages/:id/reactions/:emoji',
+      tag,
+      auth: true,
+      summary: 'Remove my reaction (idempotent)',
+      params: ReactionParams,
+      responses: [{ status: 200, description: 'The message reactions', schema: ReactionsChangeSchema }],
+      handler: async ({ principal, params }) => ({ body: await messages.react(principal.userId, params.id, params.emoji, false) }),
     }),
   ];
 }

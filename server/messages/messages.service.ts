@@ -1,10 +1,15 @@
 // Sending, history, edit and recall. A message is committed before anyone hears of it.
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { HistoryPage, Message } from '../../protocol/types.js';
-import { AppError, conflict, forbidden, notFound } from '../errors.js';
+import { mentionedNames } from '../../protocol/mentions.js';
+import { LIMITS } from '../../protocol/schemas.js';
+import type { HistoryPage, Message, Reaction, ReactionsChange, SystemEvent } from '../../protocol/types.js';
+import { AppError, conflict, forbidden, isUniqueViolation, notFound } from '../errors.js';
 import type { DomainEventBus } from '../events.js';
 import type { SendLimiter } from '../limits.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
+import type { ExtrasRepository } from './extras.repository.js';
+import { replyBrief } from './extras.repository.js';
 import type { MessageViews } from './message-views.js';
 import type { MessageRow, MessagesRepository } from './messages.repository.js';
 import { RoomOrder } from './room-order.js';
@@ -14,9 +19,16 @@ export interface MessagesDeps {
   knex: Knex;
   messages: MessagesRepository;
   views: MessageViews;
+  extras: ExtrasRepository;
   rooms: RoomsService;
   events: DomainEventBus;
   sendLimiter: SendLimiter;
+}
+
+export interface SystemInput {
+  event: SystemEvent;
+  userId: number | null;
+  name: string | null;
 }
 
 export interface SendInput {
@@ -43,9 +55,10 @@ export class MessagesService {
    */
   async send(userId: number, roomId: number, input: SendInput): Promise<{ message: Message; created: boolean }> {
     const replyToId = input.replyToId ?? null;
+    let original: MessageRow | undefined;
     if (replyToId !== null) {
       await this.d.rooms.requireMember(roomId, userId);
-      const original = await this.d.messages.findById(replyToId);
+      original = await this.d.messages.findById(replyToId);
       if (!original || original.room_id !== roomId) {
         throw new AppError('VALIDATION_FAILED', 'replyToId: no such message in this room', {
           details: [{ path: 'replyToId', message: 'no such message in this room' }],
@@ -65,6 +78,7 @@ export class MessagesService {
       await this.d.rooms.requireMember(roomId, userId);
       return this.duplicate(stored, roomId);
     }
+    const mentions = await this.mentions(roomId, userId, input.body);
     const outcome = await this.writer.write({
       roomId,
       senderId: userId,
@@ -72,6 +86,7 @@ export class MessagesService {
       kind: 'text',
       body: input.body,
       replyToId,
+      mentions,
     });
     if (outcome.kind === 'not-member') {
       // Say 404 or 403 the way every other route does; a member we raced with a removal gets a retry.
@@ -88,13 +103,56 @@ export class MessagesService {
     // Committed. Broadcast once every lower seq this node allocated has been committed too (RoomOrder).
     let message: Message;
     try {
-      message = await this.d.views.one(row);
+      // A new message has no reactions yet, and its mentions and reply are known: only the sender is looked up.
+      const id = Number(row.id);
+      message = await this.d.views.one(row, {
+        mentions: new Map([[id, [...mentions]]]),
+        reactions: new Map(),
+        replies: original ? new Map([[original.id, replyBrief(original)]]) : new Map(),
+      });
     } catch (err) {
       this.order.abandon(roomId, Number(row.seq));
       throw err;
     }
     this.order.complete(message);
     return { message, created: true };
+  }
+
+  /**
+   * Members the body mentions: `@username` of a member, and every other member for `@room` when the sender is the
+   * room's owner or an admin (from anyone else `@room` is left as plain text and mentions no one). The sender is
+   * never among them. No query unless the body has an `@name` in it.
+   */
+  private async mentions(roomId: number, senderId: number, body: string): Promise<number[]> {
+    const { names, room } = mentionedNames(body);
+    if (names.length === 0 && !room) return [];
+    let everyone = false;
+    if (room) {
+      const { member } = await this.d.rooms.requireMember(roomId, senderId);
+      everyone = member.role === 'owner' || member.role === 'admin';
+    }
+    const ids = await this.d.extras.resolveMentions(roomId, names, everyone);
+    return ids.filter((id) => id !== senderId);
+  }
+
+  /**
+   * A system message (a join, a rename...) through the same writer as every other message, so it takes the
+   * room's next seq and is broadcast in order. The actor is the sender; they need not be a member any more.
+   */
+  async postSystem(roomId: number, actorId: number, system: SystemInput): Promise<Message | undefined> {
+    const outcome = await this.writer.write({
+      roomId,
+      senderId: actorId,
+      clientId: `system-${randomUUID()}`,
+      kind: 'system',
+      body: '',
+      replyToId: null,
+      system,
+    });
+    if (outcome.kind !== 'inserted') return undefined; // the room is gone
+    const message = await this.d.views.one(outcome.row, { mentions: new Map(), reactions: new Map(), replies: new Map() });
+    this.order.complete(message);
+    return message;
   }
 
   private async duplicate(row: MessageRow, roomId: number): Promise<{ message: Message; created: boolean }> {
@@ -136,7 +194,9 @@ export class MessagesService {
     if (row.deleted_at) throw conflict('a recalled message cannot be edited');
     if (row.kind !== 'text') throw conflict('only text messages can be edited');
     if (row.body === body) return this.d.views.one(row);
-    const updated = await this.d.messages.edit(messageId, body);
+    // Mentions follow the committed body: an edit that adds or removes a name adds or removes the mention.
+    const mentions = await this.mentions(row.room_id, userId, body);
+    const updated = await this.d.messages.editWithMentions(messageId, body, mentions);
     if (!updated) throw notFound('message');
     const message = await this.d.views.one(updated);
     this.d.events.emit('message:updated', message);
@@ -146,6 +206,7 @@ export class MessagesService {
   /** Recall: the sender, or the room's owner/admin. Recalling twice returns the recalled message. */
   async recall(userId: number, messageId: number): Promise<Message> {
     const { row, role } = await this.visible(userId, messageId);
+    if (row.kind === 'system') throw conflict('a system message cannot be recalled');
     if (row.sender_id !== userId && role === 'member') throw forbidden('only the sender or a room admin can recall a message');
     if (row.deleted_at) return this.d.views.one(row);
     const updated = await this.d.messages.recall(messageId);
@@ -153,5 +214,43 @@ export class MessagesService {
     const message = await this.d.views.one(updated);
     this.d.events.emit('message:updated', message);
     return message;
+  }
+
+  /**
+   * Adds (`on`) or removes the caller's reaction. Idempotent: adding one already there or removing one that is
+   * not changes nothing and broadcasts nothing. A new distinct emoji past the per-message limit is refused.
+   */
+  async react(userId: number, messageId: number, emoji: string, on: boolean): Promise<ReactionsChange> {
+    const { row } = await this.visible(userId, messageId);
+    if (row.kind === 'system') throw conflict('a system message cannot have reactions');
+    if (row.deleted_at) throw conflict('a recalled message cannot have reactions');
+    const id = Number(row.id);
+    let changed: boolean;
+    let reactions: Reaction[];
+    try {
+      [changed, reactions] = await this.d.knex.transaction(async (trx) => {
+        let changed: boolean;
+        if (on) {
+          const result = await this.d.extras.addReaction(id, userId, emoji, trx);
+          if (result === 'limit') {
+            throw new AppError('CONFLICT', `a message can have at most ${LIMITS.reactionsPerMessage} different reactions`, {
+              details: [{ path: 'emoji', message: `at most ${LIMITS.reactionsPerMessage} different reactions per message` }],
+            });
+          }
+          changed = result === 'added';
+        } else {
+          changed = await this.d.extras.removeReaction(id, userId, emoji, trx);
+        }
+        return [changed, (await this.d.extras.reactionsOf([id], trx)).get(id) ?? []] as const;
+      });
+    } catch (err) {
+      // The same reaction added at the same moment from two devices: the other one won, which is what was asked.
+      if (!isUniqueViolation(err)) throw err;
+      changed = false;
+      reactions = (await this.d.extras.reactionsOf([id])).get(id) ?? [];
+    }
+    const change: ReactionsChange = { roomId: row.room_id, messageId: id, reactions };
+    if (changed) this.d.events.emit('message:reactions', change);
+    return change;
   }
 }

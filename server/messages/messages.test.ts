@@ -27,6 +27,7 @@ describe('history of 250 messages', () => {
   let roomId: number;
   beforeAll(async () => {
     [a, b] = await Promise.all([t.register(), t.register()]);
+    // seq 1 is the room's "created" system message; the 250 sent take seqs 2..251.
     roomId = (await createRoom(t, a, { memberIds: [b.id] })).id;
     for (let i = 0; i < 250; i += 25) {
       await Promise.all(range(i + 1, i + 25).map((n) => send(t, n % 2 ? a : b, roomId, `message ${n}`)));
@@ -35,7 +36,7 @@ describe('history of 250 messages', () => {
 
   it('newest page: the last 50 in ascending seq, hasMore', async () => {
     const p = await page(b, roomId);
-    expect(seqs(p)).toEqual(range(201, 250));
+    expect(seqs(p)).toEqual(range(202, 251));
     expect(p.hasMore).toBe(true);
     expect(p.messages[0]).toMatchObject({
       roomId,
@@ -60,20 +61,20 @@ describe('history of 250 messages', () => {
       before = p.messages[0]!.seq;
     }
     expect(pages).toBe(7);
-    expect(seen).toEqual(range(1, 250));
+    expect(seen).toEqual(range(1, 251));
   });
 
   it('after= catches up in ascending order', async () => {
     const first = await page(b, roomId, { after: 0, limit: 100 });
     expect(seqs(first)).toEqual(range(1, 100));
     expect(first.hasMore).toBe(true);
-    const tail = await page(b, roomId, { after: 200 });
-    expect(seqs(tail)).toEqual(range(201, 250));
+    const tail = await page(b, roomId, { after: 201 });
+    expect(seqs(tail)).toEqual(range(202, 251));
     expect(tail.hasMore).toBe(false);
-    const exact = await page(b, roomId, { after: 150, limit: 100 });
-    expect(seqs(exact)).toEqual(range(151, 250));
+    const exact = await page(b, roomId, { after: 151, limit: 100 });
+    expect(seqs(exact)).toEqual(range(152, 251));
     expect(exact.hasMore).toBe(false);
-    expect(await page(b, roomId, { after: 250 })).toEqual({ messages: [], hasMore: false });
+    expect(await page(b, roomId, { after: 251 })).toEqual({ messages: [], hasMore: false });
     expect(await page(b, roomId, { after: 100_000 })).toEqual({ messages: [], hasMore: false });
   });
 
@@ -85,12 +86,12 @@ describe('history of 250 messages', () => {
     const q = await page(b, roomId, { before: 52, limit: 50 });
     expect(seqs(q)).toEqual(range(2, 51));
     expect(q.hasMore).toBe(true);
-    expect(seqs(await page(b, roomId, { before: 100_000, limit: 1 }))).toEqual([250]);
+    expect(seqs(await page(b, roomId, { before: 100_000, limit: 1 }))).toEqual([251]);
   });
 
   it('limit bounds 1-100, before and after not together', async () => {
-    expect(seqs(await page(b, roomId, { limit: 1 }))).toEqual([250]);
-    expect(seqs(await page(b, roomId, { limit: 100 }))).toEqual(range(151, 250));
+    expect(seqs(await page(b, roomId, { limit: 1 }))).toEqual([251]);
+    expect(seqs(await page(b, roomId, { limit: 100 }))).toEqual(range(152, 251));
     for (const query of [
       { limit: 0 },
       { limit: 101 },
@@ -111,10 +112,10 @@ describe('history of 250 messages', () => {
     }
   });
 
-  it('GET /rooms: unreadCount counts others\u2019 messages past the read marker', async () => {
+  it('GET /rooms: unreadCount counts others\u2019 messages past the read marker (not the system message)', async () => {
     const rooms = (await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[];
     const mine = rooms.find((r) => r.id === roomId)!;
-    expect(mine).toMatchObject({ lastSeq: 250, lastReadSeq: 0, unreadCount: 125, lastMessage: { seq: 250 } });
+    expect(mine).toMatchObject({ lastSeq: 251, lastReadSeq: 0, unreadCount: 125, lastMessage: { seq: 251 } });
   });
 });
 
@@ -126,7 +127,7 @@ describe('send', () => {
     expectStatus(res, 201);
     expect(res.body).toMatchObject({
       roomId: room.id,
-      seq: 1,
+      seq: 2,
       clientId: 'x-1',
       body: 'caf\u00e9',
       kind: 'text',
@@ -147,7 +148,7 @@ describe('send', () => {
     expect(again.body).toEqual(first.body);
     expectError(await t.api.post(`/api/rooms/${room2.id}/messages`).set(a.auth).send({ clientId: 'same', body: 'one' }), 409, 'CONFLICT');
     expectStatus(await t.api.post(`/api/rooms/${room1.id}/messages`).set(b.auth).send({ clientId: 'same', body: 'one' }), 201);
-    expect(seqs(await page(a, room1.id))).toEqual([1, 2]);
+    expect(seqs(await page(a, room1.id))).toEqual([1, 2, 3]);
   });
 
   it('the same clientId sent 8 times at once yields one message', async () => {
@@ -158,10 +159,10 @@ describe('send', () => {
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-    expect(seqs(await page(a, room.id))).toEqual([1]);
+    expect(seqs(await page(a, room.id))).toEqual([1, 2]);
   });
 
-  it('50 concurrent sends from 5 users give seq exactly 1..50', async () => {
+  it('50 concurrent sends from 5 users give seq exactly 2..51 (after the room-created message)', async () => {
     const users = await Promise.all(range(1, 5).map(() => t.register()));
     const room = await createRoom(t, users[0]!, { memberIds: users.slice(1).map((u) => u.id) });
     const results = await Promise.all(
@@ -173,11 +174,11 @@ describe('send', () => {
       ),
     );
     for (const r of results) expectStatus(r, 201);
-    expect(results.map((r) => r.body.seq as number).sort((x, y) => x - y)).toEqual(range(1, 50));
+    expect(results.map((r) => r.body.seq as number).sort((x, y) => x - y)).toEqual(range(2, 51));
     const history = await page(users[0]!, room.id, { limit: 100 });
-    expect(seqs(history)).toEqual(range(1, 50));
-    expect(new Set(history.messages.map((m) => m.id)).size).toBe(50);
-    expect((await t.api.get(`/api/rooms/${room.id}`).set(users[0]!.auth)).body.lastSeq).toBe(50);
+    expect(seqs(history)).toEqual(range(1, 51));
+    expect(new Set(history.messages.map((m) => m.id)).size).toBe(51);
+    expect((await t.api.get(`/api/rooms/${room.id}`).set(users[0]!.auth)).body.lastSeq).toBe(51);
   });
 
   it('replyToId must be a message of the same room', async () => {
@@ -244,7 +245,7 @@ describe('edit and recall', () => {
     expectStatus(edited, 200);
     expect(edited.body).toMatchObject({ id: m.id, seq: m.seq, body: 'fixed', deletedAt: null });
     expect(Date.parse(edited.body.editedAt)).toBeGreaterThanOrEqual(Date.parse(m.createdAt));
-    expect((await page(a, room.id)).messages[0]).toMatchObject({ id: m.id, body: 'fixed', editedAt: edited.body.editedAt });
+    expect((await page(a, room.id)).messages.at(-1)).toMatchObject({ id: m.id, body: 'fixed', editedAt: edited.body.editedAt });
     expectError(await t.api.patch(`/api/messages/${m.id}`).set(a.auth).send({ body: 'owner edit' }), 403, 'FORBIDDEN');
     expectError(await t.api.patch(`/api/messages/${m.id}`).set(b.auth).send({ body: '' }), 400, 'VALIDATION_FAILED');
     expectStatus(await t.api.delete(`/api/messages/${m.id}`).set(b.auth), 200);
@@ -259,11 +260,11 @@ describe('edit and recall', () => {
     await send(t, a, room.id, 'three');
     const recalled = await t.api.delete(`/api/messages/${m.id}`).set(a.auth); // owner recalls someone else's
     expectStatus(recalled, 200);
-    expect(recalled.body).toMatchObject({ id: m.id, seq: 2, body: '', attachment: null });
+    expect(recalled.body).toMatchObject({ id: m.id, seq: 3, body: '', attachment: null });
     expect(recalled.body.deletedAt).toEqual(expect.any(String));
     const h = await page(b, room.id);
-    expect(seqs(h)).toEqual([1, 2, 3]);
-    expect(h.messages[1]).toMatchObject({ id: m.id, body: '', deletedAt: recalled.body.deletedAt });
+    expect(seqs(h)).toEqual([1, 2, 3, 4]);
+    expect(h.messages[2]).toMatchObject({ id: m.id, body: '', deletedAt: recalled.body.deletedAt });
     expect((await t.api.get(`/api/messages/${m.id}`).set(b.auth)).body).toMatchObject({ id: m.id, body: '' });
     const twice = await t.api.delete(`/api/messages/${m.id}`).set(b.auth);
     expectStatus(twice, 200);
@@ -293,14 +294,14 @@ describe('room list and read markers', () => {
     const newer = await createRoom(t, a, { name: 'newer', memberIds: [b.id] });
     let list = (await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[];
     expect(list.map((r) => r.id)).toEqual([newer.id, older.id]);
-    expect(list[0]).toMatchObject({ unreadCount: 0, lastMessage: null });
+    expect(list[0]).toMatchObject({ unreadCount: 0, lastMessage: { seq: 1, kind: 'system', system: { event: 'room-created' } } });
     await sleep(5);
     await send(t, a, older.id, 'first');
     await send(t, a, older.id, 'second');
     await send(t, b, older.id, 'mine');
     list = (await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[];
     expect(list.map((r) => r.id)).toEqual([older.id, newer.id]);
-    expect(list[0]).toMatchObject({ unreadCount: 2, lastSeq: 3, lastMessage: { seq: 3, body: 'mine', sender: { id: b.id } } });
+    expect(list[0]).toMatchObject({ unreadCount: 2, lastSeq: 4, lastMessage: { seq: 4, body: 'mine', sender: { id: b.id } } });
     // Sending does not move the sender's own marker; their own messages are not unread.
     const forA = ((await t.api.get('/api/rooms').set(a.auth)).body as MyRoom[]).find((r) => r.id === older.id)!;
     expect(forA).toMatchObject({ lastReadSeq: 0, unreadCount: 1 });
@@ -331,24 +332,25 @@ describe('room list and read markers', () => {
   it('PUT read moves forward only and clamps to lastSeq', async () => {
     const [a, b] = await Promise.all([t.register(), t.register()]);
     const room = await createRoom(t, a, { memberIds: [b.id] });
+    // seq 1 is the room-created system message, m0..m4 are seqs 2..6.
     for (let i = 0; i < 5; i++) await send(t, a, room.id, `m${i}`);
     const read = (seq: number) => t.api.put(`/api/rooms/${room.id}/read`).set(b.auth).send({ seq });
     // One's own messages are never unread, in this answer as in the room list.
-    await send(t, b, room.id, 'my own, seq 6');
-    await send(t, a, room.id, 'seq 7');
-    let res = await read(3);
+    await send(t, b, room.id, 'my own, seq 7');
+    await send(t, a, room.id, 'seq 8');
+    let res = await read(4);
     expectStatus(res, 200);
-    expect(res.body).toEqual({ lastReadSeq: 3, unreadCount: 3 });
+    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 3 });
     let mine = ((await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[]).find((r) => r.id === room.id)!;
-    expect(mine).toMatchObject({ lastReadSeq: 3, unreadCount: 3 });
+    expect(mine).toMatchObject({ lastReadSeq: 4, unreadCount: 3 });
     res = await read(1);
-    expect(res.body).toEqual({ lastReadSeq: 3, unreadCount: 3 });
+    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 3 });
     res = await read(1_000_000);
-    expect(res.body).toEqual({ lastReadSeq: 7, unreadCount: 0 });
-    await send(t, a, room.id, 'm8');
+    expect(res.body).toEqual({ lastReadSeq: 8, unreadCount: 0 });
+    await send(t, a, room.id, 'm9');
     mine = ((await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[]).find((r) => r.id === room.id)!;
-    expect(mine).toMatchObject({ lastReadSeq: 7, unreadCount: 1, lastSeq: 8 });
-    expect((await read(0)).body).toEqual({ lastReadSeq: 7, unreadCount: 1 });
+    expect(mine).toMatchObject({ lastReadSeq: 8, unreadCount: 1, lastSeq: 9 });
+    expect((await read(0)).body).toEqual({ lastReadSeq: 8, unreadCount: 1 });
     for (const seq of [-1, 1.5, '3', null])
       expectError(await t.api.put(`/api/rooms/${room.id}/read`).set(b.auth).send({ seq }), 400, 'VALIDATION_FAILED');
   });

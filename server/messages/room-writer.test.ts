@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('group commit', () => {
-  it('a burst of 60 sends is written in fewer transactions than messages, seq 1..60', async () => {
+  it('a burst of 60 sends is written in fewer transactions than messages, seq 2..61 (after room-created)', async () => {
     const [a, b] = await Promise.all([t.register(), t.register()]);
     const room = await createRoom(t, a, { memberIds: [b.id] });
     let inserts = 0;
@@ -35,7 +35,7 @@ describe('group commit', () => {
       const res = await Promise.all(sends);
       expect(res.map((r) => r.status)).toEqual(Array(60).fill(201));
       const seqs = res.map((r) => (r.body as Message).seq).sort((x, y) => x - y);
-      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
       expect(new Set(res.map((r) => (r.body as Message).id)).size).toBe(60);
     } finally {
       t.server.knex.removeListener('query', count);
@@ -67,7 +67,7 @@ describe('group commit', () => {
     expect(again!.status).toBe(200);
     expect(again!.body.id).toBe(first.body.id);
     const rows = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').select('seq')) as { seq: number }[];
-    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 14 }, (_, i) => i + 1)); // room-created + 13
   });
 });
 
@@ -112,15 +112,19 @@ describe('group commit across rooms', () => {
     const inserts = statements.filter((s) => s === 'insert').length;
     expect(inserts).toBe(1);
     for (const [r, room] of rooms.entries()) {
-      const stored = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').select('id', 'seq', 'client_id')) as {
+      const stored = (await t.server
+        .knex('messages')
+        .where({ room_id: room.id, kind: 'text' })
+        .orderBy('seq')
+        .select('id', 'seq', 'client_id')) as {
         id: number;
         seq: number;
         client_id: string;
       }[];
       expect(stored.map((m) => [Number(m.seq), m.client_id])).toEqual([
-        [1, `x-${r}-1`],
-        [2, `x-${r}-2`],
-        [3, `x-${r}-3`],
+        [2, `x-${r}-1`],
+        [3, `x-${r}-2`],
+        [4, `x-${r}-3`],
       ]);
       // What the writer answered is what was stored: the same id at the same seq.
       for (const m of stored) {
@@ -128,7 +132,7 @@ describe('group commit across rooms', () => {
         expect(answered?.kind === 'inserted' && [Number(answered.row.id), Number(answered.row.seq)]).toEqual([Number(m.id), Number(m.seq)]);
       }
       const room2 = await t.server.knex('rooms').where('id', room.id).first('last_seq');
-      expect(Number(room2.last_seq)).toBe(3);
+      expect(Number(room2.last_seq)).toBe(4);
     }
   });
 
@@ -149,7 +153,7 @@ describe('group commit across rooms', () => {
     expect(statements.filter((s) => s === 'insert').length).toBeGreaterThanOrEqual(2); // 720 rows > one transaction's 400
     for (const room of rooms) {
       const seqs = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').pluck('seq')) as number[];
-      expect(seqs.map(Number)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(seqs.map(Number)).toEqual(Array.from({ length: 61 }, (_, i) => i + 1)); // room-created + 60
     }
   });
 
@@ -187,15 +191,43 @@ describe('group commit across rooms', () => {
     ]);
     const seqs = async (roomId: number) =>
       (
-        (await t.server.knex('messages').where('room_id', roomId).orderBy('seq').select('seq', 'client_id')) as {
+        (await t.server.knex('messages').where({ room_id: roomId, kind: 'text' }).orderBy('seq').select('seq', 'client_id')) as {
           seq: number;
           client_id: string;
         }[]
       ).map((m) => `${Number(m.seq)}:${m.client_id}`);
-    expect(await seqs(r1!.id)).toEqual(['1:opener', '2:fine-1']);
-    expect(await seqs(r2!.id)).toEqual(['1:kept', '2:fine-2']);
-    expect(await seqs(r3!.id)).toEqual(['1:fine-3', '2:twin']);
+    expect(await seqs(r1!.id)).toEqual(['2:opener', '3:fine-1']);
+    expect(await seqs(r2!.id)).toEqual(['2:kept', '3:fine-2']);
+    expect(await seqs(r3!.id)).toEqual(['2:fine-3', '3:twin']);
     expect(await seqs(notBobs.id)).toEqual([]);
     expect(await seqs(gone!.id)).toEqual([]);
+  });
+
+  it("a system message is written for a room its actor has left, in the same transaction as members' sends", async () => {
+    const [a, b, gone] = await Promise.all([t.register(), t.register(), t.register()]);
+    const room = await createRoom(t, a, { memberIds: [b.id] });
+    const { w } = writer();
+    const outcomes = await Promise.all([
+      w.write(text(room.id, b.id, 'before')),
+      w.write({
+        ...text(room.id, gone.id, 'sys-1'),
+        kind: 'system',
+        body: '',
+        system: { event: 'member-left', userId: gone.id, name: null },
+      }),
+      w.write(text(room.id, gone.id, 'not-a-member')),
+      w.write(text(room.id, b.id, 'after')),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['inserted', 'inserted', 'not-member', 'inserted']);
+    const rows = (await t.server.knex('messages').where('room_id', room.id).orderBy('seq').select('seq', 'kind', 'client_id')) as {
+      seq: number;
+      kind: string;
+      client_id: string;
+    }[];
+    expect(rows.map((r) => `${Number(r.seq)}:${r.kind}:${r.client_id}`).slice(1)).toEqual([
+      '2:text:before',
+      '3:system:sys-1',
+      '4:text:after',
+    ]);
   });
 });

@@ -118,7 +118,8 @@ export class RoomWriter {
     try {
       return await retryOnConflict(() =>
         this.reserving(async (trx, allocate) => {
-          const seq = await this.repo.reserveSeqs(input.roomId, 1, trx, input.senderId);
+          // A system message's actor may have just left (a leave, a kick): only the room must be live.
+          const seq = await this.repo.reserveSeqs(input.roomId, 1, trx, input.system ? undefined : input.senderId);
           if (seq === undefined) return { kind: 'not-member' };
           allocate(input.roomId, seq);
           const [row] = await this.repo.insertRun([input], seq, trx);
@@ -184,13 +185,15 @@ export class RoomWriter {
     allocate: (roomId: number, seq: number) => void,
   ): Promise<{ result: WriteOutcome[]; writable: NewMessage[]; first: number }> {
     const inputs = job.batch.map((p) => p.input);
-    const senders = [...new Set(inputs.map((m) => m.senderId))];
-    const soleSender = senders.length === 1 ? senders[0] : undefined;
-    const members = soleSender === undefined ? await this.repo.membersAmong(job.roomId, senders, trx) : undefined;
+    // System messages are written for the room, not by a member, so their actors are not checked.
+    const checked = inputs.filter((m) => !m.system);
+    const senders = [...new Set(checked.map((m) => m.senderId))];
+    const soleSender = senders.length === 1 && checked.length === inputs.length ? senders[0] : undefined;
+    const members = soleSender === undefined && senders.length > 0 ? await this.repo.membersAmong(job.roomId, senders, trx) : undefined;
     const result: WriteOutcome[] = [];
     const writable: NewMessage[] = [];
     for (const m of inputs) {
-      if (members && !members.has(m.senderId)) result.push({ kind: 'not-member' });
+      if (!m.system && members && !members.has(m.senderId)) result.push({ kind: 'not-member' });
       else if (taken.has(key(m)) || seen.has(key(m))) result.push({ kind: 'duplicate' });
       else {
         seen.add(key(m));

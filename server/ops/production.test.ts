@@ -101,7 +101,10 @@ describe('production start-up: node dist/server/main.js with NODE_ENV=production
     const sent = await api.post(`/api/rooms/${room.body.id}/messages`).set(auth).send({ clientId: 'prod-1', body });
     expect(sent.status).toBe(201);
     const history = await api.get(`/api/rooms/${room.body.id}/messages`).set(auth);
-    expect(history.body.messages).toMatchObject([{ seq: 1, body }]);
+    expect(history.body.messages).toMatchObject([
+      { seq: 1, kind: 'system' },
+      { seq: 2, body },
+    ]);
 
     // Invalid input echoes nothing of itself either.
     expect(

@@ -15,6 +15,7 @@ import type { Presence } from '../presence/presence.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { registerHandlers } from './handlers.js';
+import { ReadReceipts } from './read-receipts.js';
 import { isoOrNull } from '../db/values.js';
 import { toUserSelf } from '../users/users.repository.js';
 
@@ -161,7 +162,9 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
     await socket.join(rooms.map((r) => roomRoom(r.id)));
     const cameOnline = await deps.presence.connect(principal.userId, socket.id);
     if (!socket.connected) return;
-    socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms });
+    const onlineCount = (await deps.presence.onlineUserIds(await deps.rooms.coMemberIds(principal.userId))).size;
+    if (!socket.connected) return;
+    socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms, onlineCount });
     if (cameOnline) {
       const targets = [userRoom(principal.userId), ...rooms.map((r) => roomRoom(r.id))];
       io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });
@@ -215,7 +218,19 @@ function wireDomainEvents(io: IoServer, deps: RealtimeDeps): void {
     io.in(userRoom(userId)).socketsLeave(roomRoom(roomId));
   });
   events.on('room:member-updated', (roomId, userId, role) => io.to(roomRoom(roomId)).emit('room:member-updated', { roomId, userId, role }));
-  events.on('room:read', (roomId, userId, lastReadSeq) => io.to(userRoom(userId)).emit('room:read', { roomId, userId, lastReadSeq }));
+  const receipts = new ReadReceipts({
+    one: (roomId, userId, lastReadSeq) =>
+      io.to(roomRoom(roomId)).except(userRoom(userId)).emit('room:member-read', { roomId, userId, lastReadSeq }),
+    many: (roomId, reads) => io.to(roomRoom(roomId)).emit('room:members-read', { roomId, reads }),
+  });
+  events.on('room:read', (roomId, userId, lastReadSeq) => {
+    io.to(userRoom(userId)).emit('room:read', { roomId, userId, lastReadSeq });
+    receipts.moved(roomId, userId, lastReadSeq);
+  });
+  events.on('room:settings', (userId, roomId, notify) =>
+    io.to(userRoom(userId)).emit('room:settings', { roomId, notify, muted: notify === 'none' }),
+  );
+  events.on('message:reactions', (change) => io.to(roomRoom(change.roomId)).emit('message:reactions', change));
   events.on('user:updated', (user) => {
     void deps.rooms.markers(user.id).then(
       (rooms) => io.to([userRoom(user.id), ...rooms.map((r) => roomRoom(r.id))]).emit('user:updated', user),

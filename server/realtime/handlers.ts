@@ -2,7 +2,14 @@
 // and is acked with { ok: true, ... } or { ok: false, error } — never a crash, never a silent drop.
 import type { z } from 'zod';
 import type { Ack } from '../../protocol/errors.js';
-import { MessageDeleteSchema, MessageEditSchema, MessageSendSchema, RoomReadSchema, TypingSchema } from '../../protocol/schemas.js';
+import {
+  MessageDeleteSchema,
+  MessageEditSchema,
+  MessageReactSchema,
+  MessageSendSchema,
+  RoomReadSchema,
+  TypingSchema,
+} from '../../protocol/schemas.js';
 import { AppError, parseOrThrow, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { expire, roomRoom, type Inflight, type IoSocket, type RealtimeDeps } from './gateway.js';
@@ -90,6 +97,9 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
   });
   on('message:edit', MessageEditSchema, async (p) => ({ message: await deps.messages.edit(userId, p.messageId, p.body) }));
   on('message:delete', MessageDeleteSchema, async (p) => ({ message: await deps.messages.recall(userId, p.messageId) }));
+  on('message:react', MessageReactSchema, async (p) => ({
+    reactions: (await deps.messages.react(userId, p.messageId, p.emoji, p.on)).reactions,
+  }));
   on('room:read', RoomReadSchema, async (p) => deps.rooms.markRead(userId, p.roomId, p.seq));
   on('typing', TypingSchema, async (p) => {
     // Membership is exactly "this socket is in room:<id>", so no query is needed; non-members are told no.
@@ -103,7 +113,7 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
 
   // Anything else a client sends is answered, not ignored.
   socket.onAny((event: unknown, ...args: unknown[]) => {
-    const known = ['message:send', 'message:edit', 'message:delete', 'room:read', 'typing'];
+    const known = ['message:send', 'message:edit', 'message:delete', 'message:react', 'room:read', 'typing'];
     if (typeof event === 'string' && known.includes(event)) return;
     const ack = args[args.length - 1];
     if (typeof ack === 'function')

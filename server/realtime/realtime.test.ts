@@ -85,7 +85,9 @@ describe('handshake', () => {
     await t.api.post(`/api/rooms/${room}/messages`).set(a.auth).send({ clientId: 'r1', body: 'one' });
     const { ready: r } = await ready(a);
     expect(r.user.id).toBe(a.id);
-    expect(r.rooms).toEqual([{ id: room, lastSeq: 1, lastReadSeq: 0 }]);
+    // seq 1 is the room-created system message.
+    expect(r.rooms).toEqual([{ id: room, lastSeq: 2, lastReadSeq: 0 }]);
+    expect(r.onlineCount).toBe(1);
   });
 });
 
@@ -102,7 +104,7 @@ describe('messages', () => {
     const ack = await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'm-1', body: ' hello ' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
-    expect(ack.message).toMatchObject({ roomId: room, seq: 1, body: 'hello', clientId: 'm-1' });
+    expect(ack.message).toMatchObject({ roomId: room, seq: 2, body: 'hello', clientId: 'm-1' });
     expect(await got).toEqual(ack.message);
     const row = await t.server.knex('messages').where({ id: ack.message.id }).first();
     expect(row.body).toBe('hello');
@@ -118,6 +120,8 @@ describe('messages', () => {
     expect(edit).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const del = await cs.socket.emitWithAck('message:delete', { messageId: ack.message.id });
     expect(del).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const react = await cs.socket.emitWithAck('message:react', { messageId: ack.message.id, emoji: '👍', on: true });
+    expect(react).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     await sentinel(cs.socket, strangersOwn);
     expect(strangerGot.filter((m) => m.roomId === room)).toEqual([]);
   });
@@ -149,10 +153,29 @@ describe('messages', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const good = await socket.emitWithAck('message:send', { roomId: room, clientId: 'ok-1', body: 'still fine' });
     expect(good.ok).toBe(true);
-    expect(await t.server.knex('messages').where({ room_id: room }).count({ n: '*' })).toEqual([{ n: 1 }]);
+    if (!good.ok) return;
+    const badReactions: unknown[] = [
+      null,
+      {},
+      { messageId: good.message.id },
+      { messageId: good.message.id, emoji: '👍' },
+      { messageId: good.message.id, emoji: '👍', on: 'yes' },
+      { messageId: good.message.id, emoji: 'x', on: true },
+      { messageId: good.message.id, emoji: '👍👎', on: true },
+      { messageId: good.message.id, emoji: '\ud83d', on: true },
+      { messageId: good.message.id, emoji: '👍'.repeat(40), on: true },
+      { messageId: -1, emoji: '👍', on: true },
+      { messageId: good.message.id, emoji: '👍', on: true, extra: 1 },
+    ];
+    for (const payload of badReactions) {
+      const res = await socket.emitWithAck('message:react', payload as never);
+      expect(res).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+    expect(await t.server.knex('message_reactions').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await t.server.knex('messages').where({ room_id: room, kind: 'text' }).count({ n: '*' })).toEqual([{ n: 1 }]);
   });
 
-  it('20 clients sending concurrently get seq exactly 1..N with no duplicates', async () => {
+  it('20 clients sending concurrently get seq exactly 2..N+1 (after room-created) with no duplicates', async () => {
     const owner = await t.register();
     const users = await Promise.all(Array.from({ length: 19 }, () => t.register()));
     const room = await privateRoom(owner, users);
@@ -169,9 +192,9 @@ describe('messages', () => {
     expect(acks.every((a) => a.ok)).toBe(true);
     const seqs = acks.map((a) => (a.ok ? a.message.seq : -1)).sort((x, y) => x - y);
     const n = clients.length * perClient;
-    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 2));
     await waitFor(() => observer.length === n, 10_000, 'all broadcasts');
-    expect(observer.map((m) => m.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    expect(observer.map((m) => m.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 2));
   });
 
   it('edit and recall reach members as message:updated', async () => {
@@ -189,7 +212,7 @@ describe('messages', () => {
     expect(notMine).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const recalled = once(cb.socket, 'message:updated');
     await ca.socket.emitWithAck('message:delete', { messageId: sent.message.id });
-    expect(await recalled).toMatchObject({ id: sent.message.id, seq: 1, body: '' });
+    expect(await recalled).toMatchObject({ id: sent.message.id, seq: 2, body: '' });
   });
 
   it('room:read is monotonic and reaches the user’s other sockets', async () => {
@@ -203,9 +226,9 @@ describe('messages', () => {
     const b1 = await ready(b);
     const b2 = await ready(b);
     const synced = once(b2.socket, 'room:read');
-    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 2 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 1 });
-    expect(await synced).toEqual({ roomId: room, userId: b.id, lastReadSeq: 2 });
-    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 1 })).toEqual({ ok: true, lastReadSeq: 2, unreadCount: 1 });
+    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 3 })).toEqual({ ok: true, lastReadSeq: 3, unreadCount: 1 });
+    expect(await synced).toEqual({ roomId: room, userId: b.id, lastReadSeq: 3 });
+    expect(await b1.socket.emitWithAck('room:read', { roomId: room, seq: 1 })).toEqual({ ok: true, lastReadSeq: 3, unreadCount: 1 });
   });
 
   it('typing goes to other members, not back to the sender', async () => {
@@ -266,7 +289,7 @@ describe('send rate limit', () => {
       expect(Number(rest.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(rest.body).toMatchObject({ error: { code: 'RATE_LIMITED' } });
       // Only what was acked is stored.
-      const stored = await limited.server.knex('messages').where({ room_id: room }).count({ n: '*' });
+      const stored = await limited.server.knex('messages').where({ room_id: room, kind: 'text' }).count({ n: '*' });
       expect(Number(stored[0]!['n'])).toBe(okCount);
       // A retry of a message already stored (an outbox after a reconnect) still gets its message, not a refusal.
       const first = acks[0]!;

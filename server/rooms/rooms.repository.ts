@@ -18,6 +18,7 @@ export interface Marker {
 export interface MembershipRow extends RoomRow {
   role: Role;
   muted: boolean | number;
+  notify: 'all' | 'mentions' | 'none';
   last_read_seq: number;
 }
 
@@ -113,8 +114,21 @@ export class RoomsRepository {
     await this.db(trx)('room_members').where({ room_id: roomId, user_id: userId }).update({ role });
   }
 
-  async setMuted(roomId: number, userId: number, muted: boolean): Promise<void> {
-    await this.knex('room_members').where({ room_id: roomId, user_id: userId }).update({ muted });
+  async setNotify(roomId: number, userId: number, notify: 'all' | 'mentions' | 'none'): Promise<void> {
+    await this.knex('room_members')
+      .where({ room_id: roomId, user_id: userId })
+      .update({ notify, muted: notify === 'none' });
+  }
+
+  /** Everyone who shares a live room with the user (the user included): whose presence they can see. */
+  async coMemberIds(userId: number): Promise<number[]> {
+    const rows = (await this.knex('room_members as mine')
+      .join('rooms as r', 'r.id', 'mine.room_id')
+      .join('room_members as rm', 'rm.room_id', 'mine.room_id')
+      .where('mine.user_id', userId)
+      .whereNull('r.deleted_at')
+      .distinct('rm.user_id')) as { user_id: number }[];
+    return rows.map((r) => num(r.user_id));
   }
 
   /** Moves the read marker forward only; returns the marker after the update. */
@@ -144,7 +158,7 @@ export class RoomsRepository {
       .join('room_members as rm', 'rm.room_id', 'r.id')
       .where('rm.user_id', userId)
       .whereNull('r.deleted_at')
-      .select('r.*', 'rm.role', 'rm.muted', 'rm.last_read_seq');
+      .select('r.*', 'rm.role', 'rm.muted', 'rm.notify', 'rm.last_read_seq');
     if (roomIds) q.whereIn('r.id', roomIds.length ? [...roomIds] : [0]);
     return (await q) as MembershipRow[];
   }
@@ -195,8 +209,9 @@ export class RoomsRepository {
       .where('rm.user_id', userId)
       .whereIn('m.room_id', [...roomIds])
       .whereRaw('m.seq > rm.last_read_seq')
-      // A recalled message is no longer there to read.
+      // A recalled message is no longer there to read; a system message is never unread.
       .whereNull('m.deleted_at')
+      .whereNot('m.kind', 'system')
       .where((w) => w.whereNull('m.sender_id').orWhereNot('m.sender_id', userId))
       .groupBy('m.room_id')
       .select('m.room_id')

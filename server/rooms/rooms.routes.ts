@@ -191,11 +191,13 @@ export function roomsRoutes(rooms: RoomsService): RouteSpec[] {
       path: '/rooms/:id/settings',
       tag,
       auth: true,
-      summary: 'Mute or unmute a room for me',
+      summary: 'My notification level for a room: { notify } or the older { muted }',
       params: IdParams,
       body: RoomSettingsBody,
       responses: [{ status: 200, description: 'Room', schema: MyRoomSchema }],
-      handler: async ({ principal, params, body }) => ({ body: await rooms.setMuted(principal.userId, params.id, body.muted) }),
+      handler: async ({ principal, params, body }) => ({
+        body: await rooms.setNotify(principal.userId, params.id, body.notify ?? (body.muted ? 'none' : 'all')),
+      }),
     }),
   ];
 }

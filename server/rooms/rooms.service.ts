@@ -1,9 +1,10 @@
 // Room rules: who may see, join, change and leave a room. Events go out only after commit.
 import type { Knex } from 'knex';
-import type { Member, MyRoom, Room } from '../../protocol/types.js';
+import type { Member, MyRoom, NotifyLevel, Room, SystemEvent } from '../../protocol/types.js';
 import { AppError, forbidden, isUniqueViolation, notFound } from '../errors.js';
 import type { DomainEventBus } from '../events.js';
 import { iso, bool, num } from '../db/values.js';
+import type { ExtrasRepository } from '../messages/extras.repository.js';
 import type { MessageViews } from '../messages/message-views.js';
 import type { MessagesRepository } from '../messages/messages.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -18,7 +19,13 @@ export interface RoomsDeps {
   usersService: UsersService;
   messages: MessagesRepository;
   messageViews: MessageViews;
+  extras: ExtrasRepository;
   events: DomainEventBus;
+}
+
+/** Writes a room's system messages (the messages service, bound after both services exist). */
+export interface SystemPoster {
+  postSystem(roomId: number, actorId: number, system: { event: SystemEvent; userId: number | null; name: string | null }): Promise<unknown>;
 }
 
 export interface RoomAccess {
@@ -29,7 +36,18 @@ export interface RoomAccess {
 const roomNotFound = () => notFound('room');
 
 export class RoomsService {
+  private poster: SystemPoster | undefined;
+
   constructor(private readonly d: RoomsDeps) {}
+
+  useSystemPoster(poster: SystemPoster): void {
+    this.poster = poster;
+  }
+
+  /** Membership and room changes leave a trace in the timeline (group rooms; direct rooms never change). */
+  private async trace(roomId: number, actorId: number, event: SystemEvent, userId: number | null = null, name: string | null = null) {
+    await this.poster?.postSystem(roomId, actorId, { event, userId, name });
+  }
 
   /** A room the caller may know of: a live room that is public or that they belong to. Others are 404. */
   async access(roomId: number, userId: number, trx?: Knex.Transaction): Promise<RoomAccess> {
@@ -72,9 +90,10 @@ export class RoomsService {
     const rows = await this.d.rooms.memberships(userId, roomIds);
     const ids = rows.map((r) => r.id);
     const directIds = rows.filter((r) => r.kind === 'direct').map((r) => r.id);
-    const [counts, unread, last, peers] = await Promise.all([
+    const [counts, unread, mentions, last, peers] = await Promise.all([
       this.d.rooms.memberCounts(ids),
       this.d.rooms.unreadCounts(userId, ids),
+      this.d.extras.mentionCounts(userId, ids),
       this.d.messages.lastOfRooms(ids),
       this.d.rooms.peers(userId, directIds),
     ]);
@@ -93,8 +112,10 @@ export class RoomsService {
         name: r.kind === 'direct' ? (peer?.displayName ?? 'Direct message') : base.name,
         role: r.role,
         muted: bool(r.muted),
+        notify: r.notify,
         lastReadSeq: num(r.last_read_seq),
         unreadCount: unread.get(r.id) ?? 0,
+        mentionCount: mentions.get(r.id) ?? 0,
         lastMessage: lastByRoom.get(r.id) ?? null,
         peer,
       };
@@ -106,6 +127,10 @@ export class RoomsService {
   /** The caller's rooms as session:ready needs them: one query (shared with other callers at the same moment). */
   async markers(userId: number): Promise<{ id: number; lastSeq: number; lastReadSeq: number }[]> {
     return (await this.d.rooms.markersOf(userId)) ?? [];
+  }
+
+  coMemberIds(userId: number): Promise<number[]> {
+    return this.d.rooms.coMemberIds(userId);
   }
 
   async myRoom(userId: number, roomId: number): Promise<MyRoom> {
@@ -157,6 +182,7 @@ export class RoomsService {
       );
       return room;
     });
+    await this.trace(room.id, userId, 'room-created', null, room.name);
     await this.announceAdded(room.id, [userId, ...others]);
     return this.myRoom(userId, room.id);
   }
@@ -219,6 +245,7 @@ export class RoomsService {
     if (patch.visibility !== undefined) clean.visibility = patch.visibility;
     const updated = await this.d.rooms.updateRoom(roomId, clean);
     if (!updated) throw roomNotFound();
+    if (clean.name !== undefined && clean.name !== room.name) await this.trace(roomId, userId, 'room-renamed', null, clean.name);
     const view = await this.toRoom(updated);
     this.d.events.emit('room:updated', view);
     return view;
@@ -238,7 +265,7 @@ export class RoomsService {
     const publics = new Map((await this.d.usersService.publicMany([...users.values()])).map((u) => [u.id, u]));
     return rows.flatMap((r) => {
       const user = publics.get(r.user_id);
-      return user ? [{ user, role: r.role, joinedAt: iso(r.joined_at) }] : [];
+      return user ? [{ user, role: r.role, joinedAt: iso(r.joined_at), lastReadSeq: num(r.last_read_seq) }] : [];
     });
   }
 
@@ -255,6 +282,7 @@ export class RoomsService {
       if (isUniqueViolation(err)) throw new AppError('ALREADY_MEMBER', 'that user is already a member');
       throw err;
     }
+    await this.trace(roomId, userId, 'member-added', targetId);
     return this.afterJoin(roomId, targetId, role);
   }
 
@@ -263,7 +291,7 @@ export class RoomsService {
     const [user] = await this.d.usersService.publicMany([(await this.d.users.findById(userId))!]);
     this.d.events.emit('room:member-joined', roomId, user!, role);
     await this.announceAdded(roomId, [userId]);
-    return { user: user!, role, joinedAt: iso(row?.joined_at ?? new Date()) };
+    return { user: user!, role, joinedAt: iso(row?.joined_at ?? new Date()), lastReadSeq: row ? num(row.last_read_seq) : 0 };
   }
 
   async join(userId: number, roomId: number): Promise<MyRoom> {
@@ -276,6 +304,7 @@ export class RoomsService {
       if (isUniqueViolation(err)) throw new AppError('ALREADY_MEMBER', 'you are already a member');
       throw err;
     }
+    await this.trace(roomId, userId, 'member-joined', userId);
     await this.afterJoin(roomId, userId, 'member');
     return this.myRoom(userId, roomId);
   }
@@ -291,10 +320,12 @@ export class RoomsService {
       // Handing over ownership: the old owner stays on as an admin.
       if (role === 'owner') await this.d.rooms.setRole(roomId, userId, 'admin', trx);
     });
+    // `name` carries the new role.
+    await this.trace(roomId, userId, 'role-changed', targetId, role);
     this.d.events.emit('room:member-updated', roomId, targetId, role);
     if (role === 'owner') this.d.events.emit('room:member-updated', roomId, userId, 'admin');
     const [user] = await this.d.usersService.publicMany([(await this.d.users.findById(targetId))!]);
-    return { user: user!, role, joinedAt: iso(target.joined_at) };
+    return { user: user!, role, joinedAt: iso(target.joined_at), lastReadSeq: num(target.last_read_seq) };
   }
 
   /** Owner/admin removes someone; anyone removes themselves (leave). */
@@ -305,7 +336,10 @@ export class RoomsService {
     const target = await this.d.rooms.findMember(roomId, targetId);
     if (!target) throw notFound('member');
     if (member.role === 'admin' && target.role !== 'member') throw forbidden('an admin can remove members only');
-    if (await this.d.rooms.removeMember(roomId, targetId)) this.d.events.emit('room:member-left', roomId, targetId);
+    if (await this.d.rooms.removeMember(roomId, targetId)) {
+      this.d.events.emit('room:member-left', roomId, targetId);
+      await this.trace(roomId, userId, 'member-removed', targetId);
+    }
   }
 
   async leave(userId: number, roomId: number): Promise<void> {
@@ -323,6 +357,7 @@ export class RoomsService {
       return { deleted: false, heir };
     });
     this.d.events.emit('room:member-left', roomId, userId);
+    if (!outcome.deleted) await this.trace(roomId, userId, 'member-left', userId);
     if (outcome.heir !== undefined) this.d.events.emit('room:member-updated', roomId, outcome.heir, 'owner');
     if (outcome.deleted) this.d.events.emit('room:deleted', roomId, [userId]);
   }
@@ -337,9 +372,13 @@ export class RoomsService {
     return { lastReadSeq, unreadCount };
   }
 
-  async setMuted(userId: number, roomId: number, muted: boolean): Promise<MyRoom> {
-    await this.requireMember(roomId, userId);
-    await this.d.rooms.setMuted(roomId, userId, muted);
+  /** The caller's notification level for a room; `muted` is kept equal to notify === 'none'. */
+  async setNotify(userId: number, roomId: number, notify: NotifyLevel): Promise<MyRoom> {
+    const { member } = await this.requireMember(roomId, userId);
+    if (member.notify !== notify) {
+      await this.d.rooms.setNotify(roomId, userId, notify);
+      this.d.events.emit('room:settings', userId, roomId, notify);
+    }
     return this.myRoom(userId, roomId);
   }
 }

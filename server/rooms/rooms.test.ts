@@ -129,6 +129,13 @@ const MATRIX: Row[] = [
     expect: { anonymous: 401, stranger: s(404, 403), member: 200, admin: 200, owner: 200 },
   },
   {
+    name: 'PUT /rooms/:id/settings { notify }',
+    method: 'put',
+    path: (f) => `/api/rooms/${f.room.id}/settings`,
+    body: () => ({ notify: 'mentions' }),
+    expect: { anonymous: 401, stranger: s(404, 403), member: 200, admin: 200, owner: 200 },
+  },
+  {
     name: 'GET /rooms/:id/messages',
     method: 'get',
     path: (f) => `/api/rooms/${f.room.id}/messages`,
@@ -160,6 +167,19 @@ const MATRIX: Row[] = [
     name: 'DELETE /messages/:id',
     method: 'delete',
     path: (f) => `/api/messages/${f.message.id}`,
+    expect: { anonymous: 401, stranger: s(404, 404), member: 200, admin: 200, owner: 200 },
+  },
+  // Any member may react; strangers do not see the message.
+  {
+    name: 'PUT /messages/:id/reactions/:emoji',
+    method: 'put',
+    path: (f) => `/api/messages/${f.message.id}/reactions/${encodeURIComponent('👍')}`,
+    expect: { anonymous: 401, stranger: s(404, 404), member: 200, admin: 200, owner: 200 },
+  },
+  {
+    name: 'DELETE /messages/:id/reactions/:emoji',
+    method: 'delete',
+    path: (f) => `/api/messages/${f.message.id}/reactions/${encodeURIComponent('👍')}`,
     expect: { anonymous: 401, stranger: s(404, 404), member: 200, admin: 200, owner: 200 },
   },
 ];
@@ -216,9 +236,19 @@ describe('create, get, list, update', () => {
       visibility: 'private',
       role: 'owner',
       memberCount: 3,
-      lastSeq: 0,
+      // The timeline opens with the room-created system message, which is never unread.
+      lastSeq: 1,
       unreadCount: 0,
-      lastMessage: null,
+      mentionCount: 0,
+      notify: 'all',
+      muted: false,
+      lastMessage: {
+        seq: 1,
+        kind: 'system',
+        body: '',
+        clientId: null,
+        system: { event: 'room-created', actorId: a.id, userId: null, name: 'Project' },
+      },
       peer: null,
       createdBy: a.id,
     });

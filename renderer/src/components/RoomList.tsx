@@ -17,6 +17,7 @@ import {
   selectUser,
 } from '../store/selectors.js';
 import { Avatar } from './Avatar.js';
+import { SystemLine } from './room/SystemLine.js';
 import { useController } from './context.js';
 
 const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; active: boolean; selfId: number }) {
@@ -27,13 +28,25 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   const name = useAppStore(selectRoomName(room));
   const peer = useAppStore(selectUser(room.peer?.id, room.peer));
   const lastSender = useAppStore(selectUser(last?.sender.id, last?.sender));
-  const preview = !last
-    ? t('rooms.noMessages')
-    : last.deletedAt
-      ? t('message.recalled')
-      : `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`;
+  const preview = !last ? (
+    t('rooms.noMessages')
+  ) : last.deletedAt ? (
+    t('message.recalled')
+  ) : last.kind === 'system' ? (
+    <SystemLine message={last} />
+  ) : (
+    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`
+  );
   const unread = room.unreadCount;
-  const label = [name, unread ? t('rooms.unread', { count: unread }) : '', room.muted ? t('rooms.muted') : ''].filter(Boolean).join(', ');
+  const mentions = room.mentionCount;
+  const label = [
+    name,
+    unread ? t('rooms.unread', { count: unread }) : '',
+    mentions ? t('mentions.unread', { count: mentions }) : '',
+    room.muted ? t('rooms.muted') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <li>
       <button
@@ -63,6 +76,11 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
           </span>
           <span className="room-line">
             <span className="room-preview">{preview}</span>
+            {mentions > 0 && (
+              <span className="badge mention" title={t('mentions.unread', { count: mentions })}>
+                @
+              </span>
+            )}
             {unread > 0 && <span className={`badge${room.muted ? ' muted' : ''}`}>{unread > 99 ? '99+' : unread}</span>}
           </span>
         </span>

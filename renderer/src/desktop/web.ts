@@ -17,10 +17,14 @@ import {
   type SessionEndReason,
 } from '../../../protocol/desktop.js';
 import type { AuthResult } from '../../../protocol/types.js';
+import i18next from 'i18next';
 
 const SETTINGS_KEY = 'messenger.settings';
 const SERVER_KEY = 'messenger.serverUrl';
 const BASE_TITLE = 'Messenger';
+/** Messages of one room closer together than this share one updating banner (as main/notifier.ts does). */
+const BURST_WINDOW_MS = 10_000;
+const bursts = new Map<number, { count: number; lastAt: number }>();
 /** Refresh this long before the access token expires, so calls never wait on an expired one. */
 const EARLY_MS = 60_000;
 
@@ -213,16 +217,26 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
       const settings = readSettings();
       if (settings.doNotDisturb) return ok('suppressed-dnd' as const);
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return ok('unsupported' as const);
+      // A burst from one room is one banner that updates (same tag replaces, silently) and says how many.
+      const now = Date.now();
+      const previous = bursts.get(input.roomId);
+      const inBurst = previous !== undefined && now - previous.lastAt <= BURST_WINDOW_MS;
+      const count = inBurst ? previous.count + 1 : 1;
+      bursts.set(input.roomId, { count, lastAt: now });
+      const line = input.isDirect ? input.body : `${input.senderName}: ${input.body}`;
+      const summary = i18next.t('notify.burst', { count });
+      const body = settings.showPreviews ? (count > 1 ? `${summary}\n${line}` : line) : count > 1 ? summary : '';
       const n = new Notification(input.isDirect ? input.senderName : input.roomName || input.senderName, {
-        body: settings.showPreviews ? (input.isDirect ? input.body : `${input.senderName}: ${input.body}`) : '',
+        body,
         tag: `room-${input.roomId}`, // one notification per room: a burst replaces rather than piles up
       });
       n.onclick = () => {
         window.focus();
+        bursts.delete(input.roomId);
         openRoom.emit(input.roomId);
         n.close();
       };
-      return ok('shown' as const);
+      return ok(inBurst ? ('coalesced' as const) : ('shown' as const));
     },
     async setUnreadCount(count) {
       document.title = count > 0 ? `(${count > 999 ? '999+' : count}) ${BASE_TITLE}` : BASE_TITLE;

@@ -2,9 +2,10 @@
 // store is only ever changed through its slice actions.
 import { RealtimeClient } from '../../../client/realtime.js';
 import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, SessionEndReason } from '../../../protocol/desktop.js';
-import type { Message, MyRoom, Role, Visibility } from '../../../protocol/types.js';
+import type { Message, MyRoom, NotifyLevel, Role, Visibility } from '../../../protocol/types.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomList } from '../store/selectors.js';
+import { preloadRichText } from '../components/room/RichText.js';
 import { localOutboxStore } from './outbox-store.js';
 import type { RealtimeLike } from './realtime-types.js';
 import { leaveRoomLocally, wireRealtime, type Wiring } from './wiring.js';
@@ -58,6 +59,7 @@ export class AppController {
   }
 
   private begin(session: DesktopSession): void {
+    void preloadRichText(); // the Markdown parser's chunk, fetched while the rooms load
     this.stopRealtime();
     this.s.signedIn(session);
     const rt = this.makeRealtime({
@@ -150,8 +152,32 @@ export class AppController {
     }
   }
 
-  markActiveRead(): void {
-    this.wiring?.markActiveRead();
+  /** The list has shown the room's messages up to `seq`: the read marker may move there. */
+  markSeen(roomId: number, seq: number): void {
+    this.wiring?.markSeen(roomId, seq);
+  }
+
+  /** The room's view closes (another room opened, or none). */
+  leftRoom(roomId: number): void {
+    this.wiring?.leftRoom(roomId);
+  }
+
+  /**
+   * Page older history in until `seq` is loaded (the first unread message, the original of a reply), at most
+   * `maxPages` pages of 100. True when it is loaded.
+   */
+  async loadBackTo(roomId: number, seq: number, maxPages = Infinity): Promise<boolean> {
+    for (let page = 0; ; page += 1) {
+      const t = this.s.messages.byRoom[roomId];
+      const first = t?.items[0]?.seq;
+      if (first === undefined) return false;
+      if (first <= seq) return true;
+      if (!t!.hasMoreBefore || page >= maxPages) return false;
+      if (t!.loadingBefore) await new Promise((r) => setTimeout(r, 50));
+      else await this.loadOlder(roomId);
+      // A failed page leaves loadingBefore false and the first seq unchanged: stop rather than spin.
+      if (this.s.messages.byRoom[roomId]?.items[0]?.seq === first && !this.s.messages.byRoom[roomId]?.loadingBefore) return false;
+    }
   }
 
   async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {
@@ -192,6 +218,32 @@ export class AppController {
       this.s.setMuted(roomId, !muted);
       throw err;
     }
+  }
+
+  /** Notification level (all / mentions / none); optimistic, undone when the server refuses. */
+  async setNotify(roomId: number, notify: NotifyLevel): Promise<void> {
+    const before = this.s.rooms.byId[roomId]?.notify ?? 'all';
+    this.s.setNotify(roomId, notify);
+    try {
+      this.s.upsertRoom(await this.api.setNotify(roomId, notify));
+    } catch (err) {
+      this.s.setNotify(roomId, before);
+      throw err;
+    }
+  }
+
+  /** Add or remove my reaction; the answer (and message:reactions for everyone) carries the whole list. */
+  async react(roomId: number, messageId: number, emoji: string, on: boolean): Promise<void> {
+    if (!this.rt) return;
+    this.s.setReactions(roomId, messageId, await this.rt.react(messageId, emoji, on));
+  }
+
+  /** Read markers of the room's members (for "Seen"), from a fresh member list. */
+  seedReceipts(roomId: number, members: readonly { user: { id: number }; lastReadSeq: number }[]): void {
+    this.s.setReceipts(
+      roomId,
+      members.map((m) => ({ userId: m.user.id, lastReadSeq: m.lastReadSeq })),
+    );
   }
 
   async updateRoom(roomId: number, patch: { name?: string; description?: string; visibility?: Visibility }): Promise<void> {

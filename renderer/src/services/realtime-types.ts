@@ -18,6 +18,7 @@ export type RealtimeLike = Pick<
   | 'edit'
   | 'recall'
   | 'markRead'
+  | 'react'
   | 'typing'
   | 'on'
 >;

@@ -35,8 +35,10 @@ function room(id: number, extra: Partial<MyRoom> = {}): MyRoom {
     lastSeq: 0,
     role: 'owner',
     muted: false,
+    notify: 'all',
     lastReadSeq: 0,
     unreadCount: 0,
+    mentionCount: 0,
     lastMessage: null,
     peer: null,
     ...extra,
@@ -53,6 +55,10 @@ function message(roomId: number, seq: number, sender = ann): Message {
     body: `hello ${seq}`,
     attachment: null,
     replyToId: null,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
+    system: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
@@ -60,13 +66,15 @@ function message(roomId: number, seq: number, sender = ann): Message {
 }
 
 const profiles = new Map<number, UserPublic>();
+/** What GET /rooms/:id answers, when a test sets it. */
+const roomById = new Map<number, MyRoom>();
 const usersByIds = vi.fn(async (ids: readonly number[]) => ids.flatMap((id) => (profiles.has(id) ? [profiles.get(id)!] : [])));
 
 function fakeRealtime(rooms: MyRoom[]) {
   const listeners = new Map<string, Set<(p: never) => void>>();
   const markRead = vi.fn(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 0 }));
   const rt = {
-    api: { rooms: async () => rooms, room: async (id: number) => room(id), usersByIds } as unknown as ApiClient,
+    api: { rooms: async () => rooms, room: async (id: number) => roomById.get(id) ?? room(id), usersByIds } as unknown as ApiClient,
     state: 'online',
     markRead,
     on: (event: string, fn: (p: never) => void) => {
@@ -96,7 +104,7 @@ async function setup(rooms: MyRoom[]) {
   const { rt, emit, markRead } = fakeRealtime(rooms);
   const desktop = fakeDesktop();
   const wiring = wireRealtime({ rt, store, desktop, readDelayMs: 0 });
-  emit('ready', { user: me, rooms: rooms.map((r) => ({ id: r.id, lastSeq: r.lastSeq, lastReadSeq: r.lastReadSeq })) });
+  emit('ready', { user: me, rooms: rooms.map((r) => ({ id: r.id, lastSeq: r.lastSeq, lastReadSeq: r.lastReadSeq })), onlineCount: 1 });
   await vi.waitFor(() => expect(store.getState().rooms.loaded).toBe(true));
   return { store, emit, desktop, markRead, wiring };
 }
@@ -105,6 +113,7 @@ let dispose: (() => void) | undefined;
 afterEach(() => {
   dispose?.();
   profiles.clear();
+  roomById.clear();
   usersByIds.mockClear();
 });
 
@@ -125,14 +134,89 @@ describe('wireRealtime', () => {
     expect(selectRoomList(s).map((r) => r.id)).toEqual([1, 2]); // most recent activity first (room 1 at :02)
   });
 
-  it('the open room in a focused window is read at once and does not notify', async () => {
+  it('the open room in a focused window does not notify, and is read as far as the list has shown it', async () => {
     const { store, emit, desktop, markRead, wiring } = await setup([room(1)]);
     dispose = wiring.dispose;
     store.getState().openRoom(1);
     emit('message', message(1, 1));
+    emit('message', message(1, 2));
     expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
     expect(desktop.notify).not.toHaveBeenCalled();
+    expect(markRead).not.toHaveBeenCalled(); // opening is not reading: nothing was on screen yet
+    wiring.markSeen(1, 1);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 1));
+    wiring.markSeen(1, 2);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 2));
+  });
+
+  it('leaving a room with messages that were never scrolled to asks the server for its unread count', async () => {
+    const { store, emit, wiring } = await setup([room(1, { lastSeq: 0 })]);
+    dispose = wiring.dispose;
+    store.getState().openRoom(1);
+    emit('message', message(1, 1));
+    emit('message', message(1, 2));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0); // in front of the user
+    wiring.markSeen(1, 1);
+    roomById.set(1, room(1, { lastSeq: 2, lastReadSeq: 1, unreadCount: 1 }));
+    wiring.leftRoom(1);
+    await vi.waitFor(() => expect(store.getState().rooms.byId[1]!.unreadCount).toBe(1));
+  });
+
+  it('opening a room with unread moves the marker only as messages are shown, and only while focused', async () => {
+    const { store, markRead, wiring } = await setup([room(1, { lastSeq: 5, lastReadSeq: 0, unreadCount: 5 })]);
+    dispose = wiring.dispose;
+    markRead.mockImplementation(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 5 - seq }));
+    store.getState().openRoom(1);
+    store.getState().addMessages(
+      1,
+      [1, 2, 3, 4, 5].map((seq) => message(1, seq)),
+    );
+    wiring.markSeen(1, 3);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 3));
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(2);
+    store.getState().setWindowFocused(false);
+    wiring.markSeen(1, 5);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(markRead).not.toHaveBeenCalledWith(1, 5);
+    store.getState().setWindowFocused(true);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
+  });
+
+  it('a room set to mentions notifies and counts only mentions of me; the badge follows the level', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1, { notify: 'mentions' }), room(2, { notify: 'none', muted: true })]);
+    dispose = wiring.dispose;
+    emit('message', message(1, 1));
+    emit('message', { ...message(1, 2), mentions: [3] }); // someone else
+    expect(desktop.notify).not.toHaveBeenCalled();
+    emit('message', { ...message(1, 3), body: '@me look', mentions: [me.id] });
+    expect(desktop.notify).toHaveBeenCalledTimes(1);
+    expect(desktop.notify).toHaveBeenLastCalledWith(expect.objectContaining({ roomId: 1, body: '@me look' }));
+    emit('message', { ...message(2, 1), mentions: [me.id] }); // muted: silent even when named
+    expect(desktop.notify).toHaveBeenCalledTimes(1);
+    const r = store.getState().rooms.byId[1]!;
+    expect([r.unreadCount, r.mentionCount]).toEqual([3, 1]);
+    expect(desktop.setUnreadCount).toHaveBeenLastCalledWith(1); // a mentions room adds its mentions, a muted room nothing
+  });
+
+  it('system messages never count as unread and never notify', async () => {
+    const { store, emit, desktop, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('message', { ...message(1, 1), kind: 'system', body: '', system: { event: 'member-joined', actorId: 2, userId: 2, name: null } });
+    expect(store.getState().rooms.byId[1]!.unreadCount).toBe(0);
+    expect(desktop.notify).not.toHaveBeenCalled();
+  });
+
+  it('follows room:settings from another device, reactions and other members’ read markers', async () => {
+    const { store, emit, wiring } = await setup([room(1)]);
+    dispose = wiring.dispose;
+    emit('room:settings', { roomId: 1, notify: 'none', muted: true });
+    expect(store.getState().rooms.byId[1]).toMatchObject({ notify: 'none', muted: true });
+    emit('message', message(1, 1));
+    emit('message:reactions', { roomId: 1, messageId: 1001, reactions: [{ emoji: '👍', userIds: [2] }] });
+    expect(store.getState().messages.byRoom[1]!.items[0]!.reactions).toEqual([{ emoji: '👍', userIds: [2] }]);
+    emit('room:member-read', { roomId: 1, userId: 2, lastReadSeq: 1 });
+    emit('room:member-read', { roomId: 1, userId: 2, lastReadSeq: 0 }); // late and older: ignored
+    expect(store.getState().receipts.byRoom[1]).toEqual({ 2: 1 });
   });
 
   it('own messages never count as unread or notify', async () => {
@@ -220,7 +304,7 @@ describe('wireRealtime', () => {
     // Offline; meanwhile Ann renames. The reconnect's ready triggers the refresh.
     profiles.set(ann.id, { ...ann, displayName: 'Ann Lee' });
     profiles.set(bob.id, bob);
-    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }], onlineCount: 1 });
     await vi.waitFor(() => expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Ann Lee'));
     expect(usersByIds).toHaveBeenCalledTimes(1);
     expect([...usersByIds.mock.calls[0]![0]].sort()).toEqual([ann.id, bob.id]);
@@ -232,7 +316,7 @@ describe('wireRealtime', () => {
     emit('message', message(1, 1));
     let answer: (u: UserPublic[]) => void = () => undefined;
     usersByIds.mockImplementationOnce(() => new Promise((r) => (answer = r)));
-    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }] });
+    emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }], onlineCount: 1 });
     await vi.waitFor(() => expect(usersByIds).toHaveBeenCalled());
     emit('user:updated', { ...ann, displayName: 'Newest' });
     // Sentinel: Cleo rides in the same answer, so once she is in the store the answer has been applied.

@@ -19,8 +19,16 @@ export interface WiringDeps {
 }
 
 export interface Wiring {
-  /** Mark the open room read up to its newest message, if the user can see it. */
-  markActiveRead(): void;
+  /**
+   * The user has seen the open room's messages up to `seq` (the list reports what is actually on screen). The read
+   * marker follows, debounced, and only while the window is focused and visible.
+   */
+  markSeen(roomId: number, seq: number): void;
+  /**
+   * The user leaves a room's view. Messages that arrived while it was open were not counted as unread (it was in
+   * front of the user); any they never scrolled to are unread after all, so the room's count is fetched anew.
+   */
+  leftRoom(roomId: number): void;
   dispose(): void;
 }
 
@@ -34,23 +42,36 @@ export function wireRealtime(deps: WiringDeps): Wiring {
   const s = () => store.getState();
   const offs: (() => void)[] = [];
   let readTimer: ReturnType<typeof setTimeout> | undefined;
+  // Per room, the newest seq the list has shown on screen; the read marker never runs ahead of it.
+  const seenUpTo = new Map<number, number>();
 
   const viewing = (roomId: number) => s().ui.activeRoomId === roomId && s().ui.windowFocused && isVisible();
 
-  const markActiveRead = () => {
+  const flushSeen = () => {
+    const roomId = s().ui.activeRoomId;
+    if (roomId === null || !viewing(roomId)) return;
+    const room = s().rooms.byId[roomId];
+    const seq = Math.min(seenUpTo.get(roomId) ?? 0, room?.lastSeq ?? 0);
+    if (!room || seq <= room.lastReadSeq) return;
+    // Optimistic: the count drops by the unread messages now seen (others', not system); the ack has the exact figure.
+    const selfId = s().session.user?.id ?? 0;
+    const seen = (s().messages.byRoom[roomId]?.items ?? []).filter(
+      (m) => m.seq > room.lastReadSeq && m.seq <= seq && m.sender.id !== selfId && m.kind !== 'system',
+    ).length;
+    s().setRead(roomId, seq, seq >= room.lastSeq ? 0 : room.unreadCount - seen);
+    rt.markRead(roomId, seq).then(
+      (r) => s().setRead(roomId, r.lastReadSeq, r.unreadCount),
+      () => undefined, // offline: the next view or reconnect marks it again
+    );
+  };
+  const scheduleSeen = () => {
     clearTimeout(readTimer);
-    readTimer = setTimeout(() => {
-      const roomId = s().ui.activeRoomId;
-      if (roomId === null || !viewing(roomId)) return;
-      const room = s().rooms.byId[roomId];
-      if (!room || (room.lastReadSeq >= room.lastSeq && room.unreadCount === 0)) return;
-      const seq = room.lastSeq;
-      s().setRead(roomId, seq, 0); // optimistic: the count clears the moment the user sees the room
-      rt.markRead(roomId, seq).then(
-        (r) => s().setRead(roomId, r.lastReadSeq, r.unreadCount),
-        () => undefined, // offline: the next view or reconnect marks it again
-      );
-    }, deps.readDelayMs ?? 150);
+    readTimer = setTimeout(flushSeen, deps.readDelayMs ?? 150);
+  };
+  const markSeen = (roomId: number, seq: number) => {
+    if (seq <= (seenUpTo.get(roomId) ?? 0)) return;
+    seenUpTo.set(roomId, seq);
+    scheduleSeen();
   };
 
   const refreshRooms = async () => {
@@ -60,7 +81,7 @@ export function wireRealtime(deps: WiringDeps): Wiring {
       s().seedOnline(rooms.flatMap((r) => (r.peer ? [{ id: r.peer.id, online: r.peer.online }] : [])));
       // Profiles changed while we were away (no 'user:updated' reached us) come with the fresh list.
       s().usersSeen(rooms.flatMap((r) => [...(r.peer ? [r.peer] : []), ...(r.lastMessage ? [r.lastMessage.sender] : [])]));
-      markActiveRead();
+      scheduleSeen();
     } catch {
       // Offline: the next ready retries.
     }
@@ -104,15 +125,15 @@ export function wireRealtime(deps: WiringDeps): Wiring {
     if (known) s().roomMessage(m, { selfId, viewing: isViewing });
     else void fetchRoom(m.roomId);
     if (m.sender.id !== selfId) s().setTyping(m.roomId, m.sender.id, false, now());
-    if (isViewing) markActiveRead();
     const ctx = {
       selfId,
-      roomMuted: known?.muted ?? false,
+      level: known ? (known.muted ? 'none' : known.notify) : 'all',
+      isDirect: known?.kind === 'direct',
       doNotDisturb: s().ui.settings.doNotDisturb,
       activeRoomId: s().ui.activeRoomId,
       windowFocused: s().ui.windowFocused && isVisible(),
-    };
-    if (shouldNotify({ roomId: m.roomId, senderId: m.sender.id, kind: m.kind }, ctx)) {
+    } as const;
+    if (shouldNotify({ roomId: m.roomId, senderId: m.sender.id, kind: m.kind, mentions: m.mentions }, ctx)) {
       void desktop.notify({
         roomId: m.roomId,
         roomName: selectRoomName(known)(s()).slice(0, 200),
@@ -168,6 +189,10 @@ export function wireRealtime(deps: WiringDeps): Wiring {
       if (userId !== s().session.user?.id) s().setTyping(roomId, userId, typing, now());
     }),
     rt.on('presence', ({ userId, online }) => s().setOnline(userId, online)),
+    // My notification level changed on another device.
+    rt.on('room:settings', ({ roomId, notify }) => s().setNotify(roomId, notify)),
+    rt.on('room:member-read', ({ roomId, userId, lastReadSeq }) => s().memberRead(roomId, userId, lastReadSeq)),
+    rt.on('message:reactions', ({ roomId, messageId, reactions }) => s().setReactions(roomId, messageId, reactions)),
     // A name or avatar changed (mine too, from another device): the overlay every name and avatar is read through.
     rt.on('user:updated', (user) => {
       liveUpdateAt.set(user.id, now());
@@ -186,16 +211,27 @@ export function wireRealtime(deps: WiringDeps): Wiring {
   offs.push(store.subscribe(pushTotal));
   pushTotal();
 
-  // Opening a room or focusing the window is "looking at it".
+  // Coming back to the window: what the list shows is now seen (opening a room alone is not: the list reports it).
   offs.push(
     store.subscribe((st, prev) => {
-      if (st.ui.activeRoomId !== prev.ui.activeRoomId || (st.ui.windowFocused && !prev.ui.windowFocused)) markActiveRead();
+      if (st.ui.windowFocused && !prev.ui.windowFocused) scheduleSeen();
     }),
   );
+  const onVisibility = () => {
+    if (isVisible()) scheduleSeen();
+  };
+  if (typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', onVisibility);
+    offs.push(() => document.removeEventListener('visibilitychange', onVisibility));
+  }
   const typingSweep = setInterval(() => s().expireTyping(now()), 1000);
 
   return {
-    markActiveRead,
+    markSeen,
+    leftRoom(roomId) {
+      const room = s().rooms.byId[roomId];
+      if (room && Math.max(room.lastReadSeq, seenUpTo.get(roomId) ?? 0) < room.lastSeq) void fetchRoom(roomId);
+    },
     dispose() {
       clearTimeout(readTimer);
       clearInterval(typingSweep);

@@ -3,12 +3,13 @@
 import { create } from 'zustand';
 import { createMessagesSlice, type MessagesSlice } from './messages.js';
 import { createPresenceSlice, type PresenceSlice } from './presence.js';
+import { createReceiptsSlice, type ReceiptsSlice } from './receipts.js';
 import { createRoomsSlice, type RoomsSlice } from './rooms.js';
 import { createSessionSlice, type SessionSlice } from './session.js';
 import { createUiSlice, type UiSlice } from './ui.js';
 import { createUsersSlice, type UsersSlice } from './users.js';
 
-export type AppState = SessionSlice & RoomsSlice & MessagesSlice & PresenceSlice & UiSlice & UsersSlice;
+export type AppState = SessionSlice & RoomsSlice & MessagesSlice & PresenceSlice & UiSlice & UsersSlice & ReceiptsSlice;
 
 export function createAppStore() {
   return create<AppState>()((...a) => ({
@@ -18,6 +19,7 @@ export function createAppStore() {
     ...createPresenceSlice(...a),
     ...createUiSlice(...a),
     ...createUsersSlice(...a),
+    ...createReceiptsSlice(...a),
   }));
 }
 

@@ -1,6 +1,6 @@
 // My rooms as the server lists them (MyRoom), kept current by realtime events.
 import type { StateCreator } from 'zustand';
-import type { Message, MyRoom, Role, Room } from '../../../protocol/types.js';
+import type { Message, MyRoom, NotifyLevel, Role, Room } from '../../../protocol/types.js';
 import type { AppState } from './index.js';
 
 export interface RoomsSlice {
@@ -18,6 +18,8 @@ export interface RoomsSlice {
   roomMessageUpdated(message: Message): void;
   setRead(roomId: number, lastReadSeq: number, unreadCount: number): void;
   setMuted(roomId: number, muted: boolean): void;
+  /** The room's notification level (this device's choice, or room:settings from another device). */
+  setNotify(roomId: number, notify: NotifyLevel): void;
   setMemberCount(roomId: number, delta: number): void;
   /** My own role in a room changed (ownership handed over to or from me). */
   setMyRole(roomId: number, role: Role): void;
@@ -55,12 +57,14 @@ export const createRoomsSlice: StateCreator<AppState, [], [], RoomsSlice> = (set
       update(st, m.roomId, (r) => {
         const newest = !r.lastMessage || m.seq >= r.lastMessage.seq;
         const fromOther = m.sender.id !== selfId;
-        const unread = fromOther && !viewing && m.seq > r.lastReadSeq && m.seq > r.lastSeq;
+        // System lines order the room but never count as unread (PROTOCOL.md).
+        const unread = fromOther && m.kind !== 'system' && !viewing && m.seq > r.lastReadSeq && m.seq > r.lastSeq;
         return {
           ...r,
           lastMessage: newest ? m : r.lastMessage,
           lastSeq: Math.max(r.lastSeq, m.seq),
           unreadCount: unread ? r.unreadCount + 1 : r.unreadCount,
+          mentionCount: unread && m.mentions.includes(selfId) ? r.mentionCount + 1 : r.mentionCount,
           updatedAt: newest ? m.createdAt : r.updatedAt,
         };
       }),
@@ -68,9 +72,16 @@ export const createRoomsSlice: StateCreator<AppState, [], [], RoomsSlice> = (set
   roomMessageUpdated: (m) => set((st) => update(st, m.roomId, (r) => (r.lastMessage?.id === m.id ? { ...r, lastMessage: m } : r))),
   setRead: (roomId, lastReadSeq, unreadCount) =>
     set((st) =>
-      update(st, roomId, (r) => (lastReadSeq < r.lastReadSeq ? r : { ...r, lastReadSeq, unreadCount: Math.max(0, unreadCount) })),
+      update(st, roomId, (r) => {
+        if (lastReadSeq < r.lastReadSeq) return r;
+        const unread = Math.max(0, unreadCount);
+        // The read ack has no mention count: none once all is read, never more than the unread (the list refresh is exact).
+        return { ...r, lastReadSeq, unreadCount: unread, mentionCount: unread === 0 ? 0 : Math.min(r.mentionCount, unread) };
+      }),
     ),
-  setMuted: (roomId, muted) => set((st) => update(st, roomId, (r) => ({ ...r, muted }))),
+  setMuted: (roomId, muted) => set((st) => update(st, roomId, (r) => ({ ...r, muted, notify: muted ? 'none' : 'all' }))),
+  setNotify: (roomId, notify) =>
+    set((st) => update(st, roomId, (r) => (r.notify === notify ? r : { ...r, notify, muted: notify === 'none' }))),
   setMyRole: (roomId, role) => set((st) => update(st, roomId, (r) => (r.role === role ? r : { ...r, role }))),
   setMemberCount: (roomId, delta) => set((st) => update(st, roomId, (r) => ({ ...r, memberCount: Math.max(0, r.memberCount + delta) }))),
 });

@@ -35,9 +35,13 @@ export const selectRoom = (roomId: number | null) => (s: AppState) => (roomId ==
 export const selectActiveRoomId = (s: AppState) => s.ui.activeRoomId;
 export const selectActiveRoom = (s: AppState) => (s.ui.activeRoomId === null ? undefined : s.rooms.byId[s.ui.activeRoomId]);
 
-/** The number on the tray/badge/title: unread of rooms that are not muted. */
-export const selectUnreadTotal = (s: AppState): number =>
-  Object.values(s.rooms.byId).reduce((n, r) => (r.muted ? n : n + r.unreadCount), 0);
+/**
+ * What a room adds to the tray/badge/title: nothing when muted (`none`), its mentions when set to `mentions` (every
+ * unread message of a direct room is addressed to you), else all its unread.
+ */
+export const badgeCount = (r: MyRoom): number =>
+  r.notify === 'none' || r.muted ? 0 : r.notify === 'mentions' && r.kind !== 'direct' ? r.mentionCount : r.unreadCount;
+export const selectUnreadTotal = (s: AppState): number => Object.values(s.rooms.byId).reduce((n, r) => n + badgeCount(r), 0);
 
 export const selectTimeline =
   (roomId: number) =>
@@ -96,6 +100,13 @@ export const selectRoomName =
 
 /** Live profiles by id (changes only when someone's profile does): for lists that filter or sort by name. */
 export const selectProfiles = (s: AppState) => s.users.byId;
+
+const NO_RECEIPTS: Record<number, number> = {};
+/** Other members' read markers in a room (user id -> last read seq), from the member list and room:member-read. */
+export const selectReceipts =
+  (roomId: number) =>
+  (s: AppState): Record<number, number> =>
+    s.receipts.byRoom[roomId] ?? NO_RECEIPTS;
 
 export const selectConnection = (s: AppState) => s.ui.connection;
 export const selectDraft = (roomId: number) => (s: AppState) => s.ui.drafts[roomId] ?? '';

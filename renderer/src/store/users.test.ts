@@ -32,8 +32,10 @@ function direct(peer: UserPublic): MyRoom {
     lastSeq: 0,
     role: 'member',
     muted: false,
+    notify: 'all',
     lastReadSeq: 0,
     unreadCount: 0,
+    mentionCount: 0,
     lastMessage: null,
     peer,
   };

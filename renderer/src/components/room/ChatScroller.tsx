@@ -28,6 +28,10 @@ import { flushSync } from 'react-dom';
 
 export interface ChatScrollerHandle {
   scrollToBottom(): void;
+  /** Bring a row into view with its top `offset` pixels below the viewport's top (or as far as the list allows). */
+  scrollToIndex(index: number, offset?: number, onDone?: () => void): void;
+  /** The rows on screen right now, by the same rule as onVisibleRangeChange (measured, not from the observer). */
+  visibleRange(): { first: number; last: number } | null;
 }
 
 export interface ChatScrollerProps {
@@ -41,6 +45,11 @@ export interface ChatScrollerProps {
   /** Called when the first row is near the viewport (load an older page). */
   onStartReached?(): void;
   onAtBottomChange?(atBottom: boolean): void;
+  /**
+   * The rows the user can actually see (at least half of a row, or half of the viewport for a tall one), reported by
+   * an IntersectionObserver: a row that is only rendered in the overscan, or a list in a hidden tab, is not "seen".
+   */
+  onVisibleRangeChange?(first: number, last: number): void;
   /** When rows are appended and this is true, scroll to the new bottom even if the user had scrolled up. */
   followAppends?: boolean;
   estimatedRowHeight?: number;
@@ -77,6 +86,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     header,
     onStartReached,
     onAtBottomChange,
+    onVisibleRangeChange,
     followAppends = false,
     estimatedRowHeight = 44,
     overscan = { top: 400, bottom: 200 },
@@ -95,6 +105,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
   const anchor = useRef<{ index: number; offset: number } | null>(null);
   const last = useRef({ firstIndex, end: firstIndex + count });
   const viewportHeight = useRef(0);
+  // Bumped by scrollToIndex so the layout effect runs and puts the anchor row where it was asked to be.
+  const [seekVersion, seek] = useReducer((v: number) => v + 1, 0);
+  const seekDone = useRef<(() => void) | null>(null);
 
   // Offsets of the rows relative to the list's top, from measured heights or the estimate.
   const prefix = useMemo(() => {
@@ -198,6 +211,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         const delta = el.offsetTop - scroller.scrollTop - anchor.current.offset;
         if (delta !== 0) scroller.scrollTop += delta;
       }
+      // Put there and the list ends within the view (a short room, a jump near the end): follow the bottom again,
+      // as a scroll there would have made it (setting scrollTop to where it already is fires no scroll event).
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 2) stuck.current = true;
       if (prepended) {
         const want = rangeFor(scroller.scrollTop, viewportHeight.current, false);
         if (want.start !== start || want.end !== end) {
@@ -208,9 +224,27 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     }
     recordAnchor();
     reportBottom(stuck.current || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= atBottomThreshold);
+    // A seek has landed: rows measured, range settled, scrollTop applied.
+    const done = seekDone.current;
+    seekDone.current = null;
+    done?.();
     // renderRow/rowKey: new row content may have new heights. Every setState above is conditional on a change,
     // and the heights converge, so this settles within a pass or two.
-  }, [firstIndex, count, followAppends, measure, recordAnchor, reportBottom, atBottomThreshold, rangeFor, start, end, renderRow, rowKey]);
+  }, [
+    firstIndex,
+    count,
+    followAppends,
+    measure,
+    recordAnchor,
+    reportBottom,
+    atBottomThreshold,
+    rangeFor,
+    start,
+    end,
+    renderRow,
+    rowKey,
+    seekVersion,
+  ]);
 
   // Scrolling by the user (or by script): unstick unless at the bottom, re-anchor, render the rows now in view.
   useEffect(() => {
@@ -246,10 +280,45 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
       observer.current = null;
     };
   }, [measure]);
+  // What is on screen, for read markers: rows at least half visible (or covering half the viewport when taller).
+  const visibility = useRef<IntersectionObserver | null>(null);
+  const visible = useRef(new Set<number>());
+  const onVisible = useRef(onVisibleRangeChange);
+  onVisible.current = onVisibleRangeChange;
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller || typeof IntersectionObserver === 'undefined') return;
+    const shown = visible.current;
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const index = Number((e.target as HTMLElement).dataset['index']);
+          const rootHeight = e.rootBounds?.height ?? scroller.clientHeight;
+          if (e.isIntersecting && (e.intersectionRatio >= 0.5 || e.intersectionRect.height >= rootHeight / 2)) shown.add(index);
+          else shown.delete(index);
+        }
+        if (shown.size > 0) onVisible.current?.(Math.min(...shown), Math.max(...shown));
+      },
+      { root: scroller, threshold: [0, 0.5, 1] },
+    );
+    visibility.current = io;
+    for (const el of listRef.current?.children ?? []) io.observe(el);
+    return () => {
+      io.disconnect();
+      visibility.current = null;
+      shown.clear();
+    };
+  }, []);
+
   const observeRow = useCallback((el: HTMLDivElement | null) => {
     if (!el) return;
     observer.current?.observe(el);
-    return () => observer.current?.unobserve(el);
+    visibility.current?.observe(el);
+    return () => {
+      observer.current?.unobserve(el);
+      visibility.current?.unobserve(el);
+      visible.current.delete(Number(el.dataset['index']));
+    };
   }, []);
 
   // Near the first loaded row: ask for an older page (the caller ignores repeats while one is loading).
@@ -267,8 +336,38 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         flushSync(() => setRange(rangeFor(0, scroller.clientHeight, true)));
         scroller.scrollTop = scroller.scrollHeight;
       },
+      visibleRange() {
+        const scroller = scrollerRef.current;
+        if (!scroller || !listRef.current) return null;
+        const view = scroller.getBoundingClientRect();
+        let first = Infinity;
+        let last = -Infinity;
+        for (const el of listRef.current.children) {
+          const row = el as HTMLElement;
+          if (row.dataset['index'] === undefined) continue;
+          const r = row.getBoundingClientRect();
+          const shown = Math.min(r.bottom, view.bottom) - Math.max(r.top, view.top);
+          if (shown > 0 && (shown >= r.height / 2 || shown >= view.height / 2)) {
+            const i = Number(row.dataset['index']);
+            first = Math.min(first, i);
+            last = Math.max(last, i);
+          }
+        }
+        return last === -Infinity ? null : { first, last };
+      },
+      scrollToIndex(index, offset = 0, onDone) {
+        const scroller = scrollerRef.current;
+        if (!scroller || index < firstIndex || index >= firstIndex + count) return;
+        seekDone.current = onDone ?? null;
+        // Not stuck any more: the layout effect keeps the anchor row at `offset`, measuring the rows around it first.
+        stuck.current = false;
+        anchor.current = { index, offset };
+        const listTop = listRef.current?.offsetTop ?? 0;
+        setRange(rangeFor(listTop + prefix[index - firstIndex]! - offset, scroller.clientHeight, false));
+        seek();
+      },
     }),
-    [rangeFor],
+    [rangeFor, firstIndex, count, prefix],
   );
 
   const rows: ReactNode[] = [];

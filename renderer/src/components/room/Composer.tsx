@@ -1,17 +1,22 @@
 // Enter sends, Shift+Enter is a new line, the draft is kept per room, and a send while offline simply waits in
-// the outbox (shown as "Sending…") until the connection is back.
+// the outbox (shown as "Sending…") until the connection is back. Typing `@` opens the member autocomplete
+// (arrows + Enter/Tab, or the mouse; Escape closes it).
 import { Icon } from '../Icon.js';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '../../../../protocol/schemas.js';
 import { useAppStore } from '../../store/index.js';
-import { findMessage, selectDraft, selectReplyToId, selectUser } from '../../store/selectors.js';
+import type { Member, MyRoom } from '../../../../protocol/types.js';
+import { findMessage, selectDraft, selectReplyToId, selectSelfId, selectUser } from '../../store/selectors.js';
+import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
+import { applyMention, mentionQuery, suggestMentions, type Suggestion } from './mentions.js';
 
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 
-export function Composer({ roomId, roomName }: { roomId: number; roomName: string }) {
+export function Composer({ room, roomName, members }: { room: MyRoom; roomName: string; members: readonly Member[] }) {
+  const roomId = room.id;
   const { t } = useTranslation();
   const controller = useController();
   const draft = useAppStore(selectDraft(roomId));
@@ -24,6 +29,44 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
   const setDraft = useAppStore((s) => s.setDraft);
   const setReplyTo = useAppStore((s) => s.setReplyTo);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const selfId = useAppStore(selectSelfId);
+  const online = useAppStore((s) => s.presence.online);
+  // The @word at the caret (null: no popup), the highlighted suggestion, and a word the user dismissed with Escape.
+  const [mention, setMention] = useState<{ start: number; query: string; caret: number } | null>(null);
+  const [active, setActive] = useState(0);
+  const suggestions = useMemo(
+    () =>
+      mention
+        ? suggestMentions(mention.query, members, {
+            selfId,
+            role: room.role,
+            group: room.kind === 'group',
+            online: (id, fallback) => online[id] ?? fallback,
+          })
+        : [],
+    [mention, members, selfId, room.role, room.kind, online],
+  );
+  const open = mention !== null && suggestions.length > 0;
+  const trackMention = (el: HTMLTextAreaElement) => {
+    const found = el.selectionStart === el.selectionEnd ? mentionQuery(el.value, el.selectionStart) : null;
+    if (!found) {
+      if (mention) setMention(null);
+      return;
+    }
+    if (mention && mention.start === found.start && mention.query === found.query) return;
+    setActive(0);
+    setMention({ ...found, caret: el.selectionStart });
+  };
+  const pickMention = (pick: Suggestion) => {
+    if (!mention) return;
+    const next = applyMention(draft, mention.start, mention.caret, pick);
+    setDraft(roomId, next.text);
+    setMention(null);
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
   const typing = useRef({ sentAt: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
 
   const stopTyping = () => {
@@ -80,6 +123,38 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
           </button>
         </div>
       )}
+      {open && (
+        <ul className="mention-popup" role="listbox" id={`mentions-${roomId}`} aria-label={t('mentions.label')}>
+          {suggestions.map((sug, i) => (
+            <li
+              key={sug.kind === 'room' ? 'room' : sug.userId}
+              id={`mention-${roomId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              // mousedown, not click: the textarea keeps its focus and caret.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pickMention(sug);
+              }}
+              onMouseEnter={() => setActive(i)}
+            >
+              {sug.kind === 'room' ? (
+                <>
+                  <span className="mention-at">@room</span>
+                  <span className="member-sub">{t('mentions.room')}</span>
+                </>
+              ) : (
+                <>
+                  <Avatar id={sug.userId} name={sug.displayName} url={null} size={22} online={sug.online} />
+                  <span className="mention-name">{sug.displayName}</span>
+                  <span className="member-sub">@{sug.username}</span>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="composer-row">
         <textarea
           id={`composer-${roomId}`}
@@ -89,8 +164,35 @@ export function Composer({ roomId, roomName }: { roomId: number; roomName: strin
           placeholder={t('composer.placeholder', { room: roomName })}
           aria-label={t('composer.label')}
           aria-invalid={tooLong || undefined}
-          onChange={(e) => onChange(e.target.value)}
+          // A textbox that owns a suggestion list (kept a textbox: it is the message field first).
+          aria-autocomplete="list"
+          aria-controls={open ? `mentions-${roomId}` : undefined}
+          aria-activedescendant={open ? `mention-${roomId}-${active}` : undefined}
+          onChange={(e) => {
+            onChange(e.target.value);
+            trackMention(e.target);
+          }}
+          onSelect={(e) => trackMention(e.currentTarget)}
+          onBlur={() => setMention(null)}
           onKeyDown={(e) => {
+            if (open && !e.nativeEvent.isComposing) {
+              if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                const n = suggestions.length;
+                setActive((a) => (a + (e.key === 'ArrowDown' ? 1 : n - 1)) % n);
+                return;
+              }
+              if (e.key === 'Enter' || e.key === 'Tab') {
+                e.preventDefault();
+                pickMention(suggestions[active] ?? suggestions[0]!);
+                return;
+              }
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setMention(null);
+                return;
+              }
+            }
             // isComposing: Enter that confirms an IME candidate (Chinese, Japanese input) must not send.
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();

@@ -77,7 +77,18 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
   const [error, setError] = useState<string | null>(null);
   const manage = room.kind === 'group' && (room.role === 'owner' || room.role === 'admin');
   const owner = room.kind === 'group' && room.role === 'owner';
+  const presence = useAppStore((s) => s.presence.online);
+  const isOnline = (m: Member) => presence[m.user.id] ?? m.user.online;
   const sorted = [...members].sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || nameOf(a).localeCompare(nameOf(b)));
+  // Who is here now, then everyone else: two sections, each in role then name order.
+  const sections = [
+    { key: 'online', title: t('members.onlineSection', { count: sorted.filter(isOnline).length }), list: sorted.filter(isOnline) },
+    {
+      key: 'offline',
+      title: t('members.offlineSection', { count: sorted.filter((m) => !isOnline(m)).length }),
+      list: sorted.filter((m) => !isOnline(m)),
+    },
+  ].filter((sec) => sec.list.length > 0);
 
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -137,18 +148,23 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
           {error}
         </p>
       )}
-      <ul className="member-list">
-        {sorted.map((m) => (
-          <MemberRow
-            key={m.user.id}
-            member={m}
-            canRemove={manage && m.user.id !== selfId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member')}
-            canSetRole={owner && m.user.id !== selfId}
-            onRemove={() => void act(() => controller.api.removeMember(room.id, m.user.id))}
-            onSetRole={(role) => setRole(m, role)}
-          />
-        ))}
-      </ul>
+      {sections.map((sec) => (
+        <section key={sec.key} className="member-section" aria-label={sec.title}>
+          <h4>{sec.title}</h4>
+          <ul className="member-list">
+            {sec.list.map((m) => (
+              <MemberRow
+                key={m.user.id}
+                member={m}
+                canRemove={manage && m.user.id !== selfId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member')}
+                canSetRole={owner && m.user.id !== selfId}
+                onRemove={() => void act(() => controller.api.removeMember(room.id, m.user.id))}
+                onSetRole={(role) => setRole(m, role)}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
     </aside>
   );
 }

@@ -1,15 +1,21 @@
 // One message: day separator when the day changes, sender header unless it continues the previous sender's run,
-// reply quote, edited/recalled markers, and the actions (reply, edit, recall) for what the user may do.
-import { memo, useState, type KeyboardEvent } from 'react';
+// reply quote (click: go to the original), rich text with mentions, edited/recalled markers, reactions, and the
+// actions (react, reply, edit, recall) for what the user may do. System messages are one line in the reader's language.
+import { memo, useMemo, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../../protocol/types.js';
+import { isEmojiOnly } from '../../lib/emoji.js';
 import { dayLabel, fullStamp, timeOfDay } from '../../lib/format.js';
 import { useAppStore } from '../../store/index.js';
-import { findMessage, selectEditingId, selectUser } from '../../store/selectors.js';
+import { findMessage, selectEditingId, selectSelf, selectUser } from '../../store/selectors.js';
 import type { OutboxEntry } from '../../services/realtime-types.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
 import { EditBox } from './EditBox.js';
+import { useJump } from './jump.js';
+import { AddReactionButton, ReactionBar } from './Reactions.js';
+import { RichText, type MentionContext } from './RichText.js';
+import { SystemLine } from './SystemLine.js';
 
 function DaySeparator({ iso }: { iso: string }) {
   const { t, i18n } = useTranslation();
@@ -20,24 +26,32 @@ function DaySeparator({ iso }: { iso: string }) {
   );
 }
 
-function Quote({ roomId, replyToId }: { roomId: number; replyToId: number }) {
+/** The quote of a reply: from `replyTo` (so it shows even when the original is not loaded), live when it is. */
+function Quote({ roomId, message: m }: { roomId: number; message: Message }) {
   const { t } = useTranslation();
+  const { jumpTo } = useJump();
+  const replyTo = m.replyTo;
   const original = useAppStore((s) => {
     const tl = s.messages.byRoom[roomId];
-    return tl ? findMessage(tl, replyToId) : undefined;
+    return tl && m.replyToId !== null ? findMessage(tl, m.replyToId) : undefined;
   });
-  const sender = useAppStore(selectUser(original?.sender.id, original?.sender));
+  const senderId = original?.sender.id ?? replyTo?.senderId ?? undefined;
+  const sender = useAppStore(selectUser(senderId ?? undefined, original?.sender));
+  const recalled = original ? original.deletedAt !== null : replyTo !== null && replyTo.preview === '' && replyTo.kind === 'text';
+  const body = original ? original.body : (replyTo?.preview ?? '');
+  const seq = original?.seq ?? replyTo?.seq;
+  const name = sender?.displayName ?? (replyTo ? t('system.someone') : '');
+  const content = (
+    <>
+      {name && <span className="quote-name">{name}</span>}
+      <span className="quote-body">{recalled ? t('message.recalled') : body || t('message.earlier')}</span>
+    </>
+  );
+  if (seq === undefined) return <div className="quote">{content}</div>;
   return (
-    <div className="quote">
-      {original ? (
-        <>
-          <span className="quote-name">{sender?.displayName}</span>
-          <span className="quote-body">{original.deletedAt ? t('message.recalled') : original.body}</span>
-        </>
-      ) : (
-        <span className="quote-body">{t('message.earlier')}</span>
-      )}
-    </div>
+    <button type="button" className="quote quote-link" title={t('message.showOriginal')} onClick={() => jumpTo(seq)}>
+      {content}
+    </button>
   );
 }
 
@@ -51,12 +65,15 @@ export const MessageItem = memo(function MessageItem({
   grouped: groupedRun,
   own,
   roomId,
+  highlighted = false,
 }: {
   message: Message;
   newDay: boolean;
   grouped: boolean;
   own: boolean;
   roomId: number;
+  /** Just jumped to (a reply's original): drawn highlighted for a moment. */
+  highlighted?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
@@ -67,13 +84,30 @@ export const MessageItem = memo(function MessageItem({
   const sender = useAppStore(selectUser(m.sender.id, m.sender));
   const grouped = !newDay && groupedRun;
   const recalled = m.deletedAt !== null;
+  const self = useAppStore(selectSelf);
+  const selfId = self?.id ?? 0;
+  // Usernames this message mentions, as one string so the row re-renders only when they change.
+  const mentionKey = useAppStore((s) =>
+    m.mentions.length === 0 ? '' : m.mentions.map((id) => (id === selfId ? self?.username : s.users.byId[id]?.username) ?? '').join(' '),
+  );
+  const mentions = useMemo<MentionContext | undefined>(() => {
+    if (mentionKey === '') return undefined;
+    const names = new Set(mentionKey.toLowerCase().split(' ').filter(Boolean));
+    names.add('room'); // @room expands to every member: when the server says this mentions anyone, @room is real
+    return { names, self: (self?.username ?? '').toLowerCase() };
+  }, [mentionKey, self?.username]);
+  const mentionsMe = !own && m.mentions.includes(selfId);
+  const myReactions = useMemo(
+    () => new Set(m.reactions.filter((r) => r.userIds.includes(selfId)).map((r) => r.emoji)),
+    [m.reactions, selfId],
+  );
 
   if (m.kind === 'system') {
     return (
       <>
         {newDay && <DaySeparator iso={m.createdAt} />}
-        <div className="msg system" tabIndex={-1}>
-          {m.body}
+        <div className="msg system" tabIndex={-1} data-seq={m.seq}>
+          <SystemLine message={m} />
         </div>
       </>
     );
@@ -98,7 +132,7 @@ export const MessageItem = memo(function MessageItem({
     <>
       {newDay && <DaySeparator iso={m.createdAt} />}
       <div
-        className={`msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}`}
+        className={`msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}${mentionsMe ? ' mentions-me' : ''}${highlighted ? ' highlighted' : ''}`}
         tabIndex={-1}
         onKeyDown={onKeyDown}
         data-seq={m.seq}
@@ -110,11 +144,13 @@ export const MessageItem = memo(function MessageItem({
         <div className="msg-main">
           {!grouped && !own && <div className="msg-sender">{sender.displayName}</div>}
           <div className={`bubble${recalled ? ' recalled' : ''}`}>
-            {m.replyToId !== null && !recalled && <Quote roomId={roomId} replyToId={m.replyToId} />}
+            {m.replyToId !== null && !recalled && <Quote roomId={roomId} message={m} />}
             {editing ? (
               <EditBox message={m} onDone={() => setEditing(null)} />
             ) : (
-              <span className="msg-body">{recalled ? (own ? t('message.recalledByYou') : t('message.recalled')) : m.body}</span>
+              <div className={`msg-body${!recalled && isEmojiOnly(m.body) ? ' emoji-only' : ''}`}>
+                {recalled ? own ? t('message.recalledByYou') : t('message.recalled') : <RichText body={m.body} mentions={mentions} />}
+              </div>
             )}
             <span className="msg-meta">
               {m.editedAt && !recalled && <span className="edited">{t('message.edited')}</span>}
@@ -123,6 +159,7 @@ export const MessageItem = memo(function MessageItem({
               </time>
             </span>
           </div>
+          {!recalled && <ReactionBar roomId={roomId} messageId={m.id} reactions={m.reactions} selfId={selfId} />}
         </div>
         {!recalled && !editing && (
           <div className="msg-actions" role="toolbar" aria-label={t('message.actions')}>
@@ -142,6 +179,7 @@ export const MessageItem = memo(function MessageItem({
               </>
             ) : (
               <>
+                <AddReactionButton roomId={roomId} messageId={m.id} mine={myReactions} />
                 <button type="button" className="small" onClick={reply}>
                   {t('message.reply')}
                 </button>

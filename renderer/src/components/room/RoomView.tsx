@@ -47,7 +47,9 @@ export function RoomView({ roomId }: { roomId: number }) {
   const peer = useAppStore(selectUser(room?.peer?.id, room?.peer));
   const name = useAppStore(selectRoomName(room));
   const { members, reload } = useMembers(roomId);
+  const presence = useAppStore((s) => s.presence.online);
   if (!room) return null;
+  const onlineCount = members.filter((m) => presence[m.user.id] ?? m.user.online).length;
   const names = new Map(members.map((m) => [m.user.id, m.user.displayName]));
 
   const subtitle =
@@ -55,7 +57,13 @@ export function RoomView({ roomId }: { roomId: number }) {
       ? peerOnline
         ? t('presence.online')
         : t('presence.offline')
-      : [t('room.members', { count: room.memberCount }), room.description].filter(Boolean).join(' · ');
+      : [
+          t('room.members', { count: room.memberCount }),
+          members.length > 0 ? t('room.online', { count: onlineCount }) : '',
+          room.description,
+        ]
+          .filter(Boolean)
+          .join(' · ');
 
   return (
     <div className="room-view">
@@ -74,6 +82,7 @@ export function RoomView({ roomId }: { roomId: number }) {
           </div>
           <div className="head-actions">
             {room.muted && <span className="muted-tag">{t('rooms.muted')}</span>}
+            {!room.muted && room.notify === 'mentions' && <span className="muted-tag">{t('rooms.mentionsOnly')}</span>}
             {room.kind === 'group' && (
               <button
                 type="button"
@@ -100,7 +109,7 @@ export function RoomView({ roomId }: { roomId: number }) {
         </header>
         <MessageList roomId={roomId} />
         <TypingLine roomId={roomId} names={names} />
-        <Composer roomId={roomId} roomName={name} />
+        <Composer room={room} roomName={name} members={members} />
       </div>
       {panel === 'members' && <MembersPanel room={room} members={members} onChanged={reload} />}
       {panel === 'settings' && <SettingsPanel room={room} />}

@@ -1,10 +1,13 @@
-// Room settings: name, description and visibility for owner/admin; mute for everyone; leave; delete for the owner.
+// Room settings: name, description and visibility for owner/admin; the notification level (all / mentions / none,
+// synced to the user's other devices) for everyone; leave; delete for the owner.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MyRoom } from '../../../../protocol/types.js';
+import type { MyRoom, NotifyLevel } from '../../../../protocol/types.js';
 import { errorText } from '../../lib/errors.js';
 import { useController } from '../context.js';
 import { RoomFields, roomFieldErrors, type RoomFieldValues } from '../RoomFields.js';
+
+const NOTIFY_LEVELS: NotifyLevel[] = ['all', 'mentions', 'none'];
 
 export function SettingsPanel({ room }: { room: MyRoom }) {
   const { t } = useTranslation();
@@ -57,10 +60,21 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
           )}
         </form>
       )}
-      <label className="toggle">
-        <input type="checkbox" checked={room.muted} onChange={(e) => void run(() => controller.setMuted(room.id, e.target.checked))} />
-        {t('settings.mute')}
-      </label>
+      <fieldset className="notify-level">
+        <legend>{t('settings.notify')}</legend>
+        {NOTIFY_LEVELS.map((level) => (
+          <label key={level} className="toggle">
+            <input
+              type="radio"
+              name={`notify-${room.id}`}
+              value={level}
+              checked={(room.muted ? 'none' : room.notify) === level}
+              onChange={() => void run(() => controller.setNotify(room.id, level))}
+            />
+            {t(`settings.notify_${level}`)}
+          </label>
+        ))}
+      </fieldset>
       <div className="danger-zone">
         {confirm === null && room.kind === 'group' && (
           <button type="button" onClick={() => setConfirm('leave')}>

@@ -19,6 +19,7 @@ export function useMembers(roomId: number): { members: Member[]; reload: () => v
         if (!live) return;
         setMembers(list);
         usersSeen(list.map((m) => m.user)); // fresh from the server: names shown through the overlay follow
+        controller.seedReceipts(roomId, list);
       },
       () => undefined,
     );
@@ -27,7 +28,7 @@ export function useMembers(roomId: number): { members: Member[]; reload: () => v
         if (p.roomId !== roomId) return;
         setMembers((list) => [
           ...list.filter((m) => m.user.id !== p.user.id),
-          { user: p.user, role: p.role, joinedAt: new Date().toISOString() },
+          { user: p.user, role: p.role, joinedAt: new Date().toISOString(), lastReadSeq: 0 },
         ]);
       }),
       rt.on('room:member-left', (p) => {
