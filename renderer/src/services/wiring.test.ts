@@ -175,8 +175,14 @@ describe('wireRealtime', () => {
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 3));
     expect(store.getState().rooms.byId[1]!.unreadCount).toBe(2);
     store.getState().setWindowFocused(false);
-    wiring.markSeen(1, 5);
-    await new Promise((r) => setTimeout(r, 20));
+    // The read timer runs under fake timers, so it has certainly fired (unfocused) before the check: no sleep.
+    vi.useFakeTimers();
+    try {
+      wiring.markSeen(1, 5);
+      vi.runOnlyPendingTimers();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(markRead).not.toHaveBeenCalledWith(1, 5);
     store.getState().setWindowFocused(true);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
