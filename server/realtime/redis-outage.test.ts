@@ -202,7 +202,7 @@ describe('Redis down when a node starts', () => {
     expect(await healthOf(url)).toBeUndefined(); // not serving yet: still waiting
     const redis = await redisServer(redisPort);
     try {
-      await waitForHealth(`${url}/api/health`, proc, 30_000);
+      await waitForHealth(`${url}/api/health`, proc, 60_000);
       expect(await healthOf(url)).toMatchObject({ status: 'ok', redis: 'ok' });
       expect(proc.output()).not.toMatch(/\n\s+at /); // no stack trace anywhere
     } finally {
@@ -212,7 +212,7 @@ describe('Redis down when a node starts', () => {
 
   it('serves in degraded mode after the wait, and joins Redis when it comes', async () => {
     const { proc, url, redisPort } = await startNode(1, { SEND_RATE_BURST: '3', SEND_RATE_PER_SECOND: '1' });
-    await waitForHealth(`${url}/api/health`, proc, 30_000);
+    await waitForHealth(`${url}/api/health`, proc, 60_000);
     expect(await healthOf(url)).toMatchObject({ status: 'degraded', db: 'ok', redis: 'down' });
     const name = uniqueName('s');
     const auth = await new ApiClient({ serverUrl: url }).register({ username: name, email: `${name}@example.test`, password: PASSWORD });
