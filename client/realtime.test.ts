@@ -145,4 +145,38 @@ describe('RealtimeClient', () => {
     ]);
     client.close();
   });
+
+  it('surfaces read receipts one member at a time, whether the server sent one or a batch, never its own', async () => {
+    const users = await Promise.all([t.register(), t.register(), t.register(), t.register()]);
+    const [owner, ...readers] = users as [(typeof users)[0], ...(typeof users)[0][]];
+    const room = (
+      await t.api
+        .post('/api/rooms')
+        .set(owner.auth)
+        .send({ name: 'receipts', visibility: 'private', memberIds: readers.map((r) => r.id) })
+    ).body.id as number;
+    const sent = await t.api.post(`/api/rooms/${room}/messages`).set(owner.auth).send({ clientId: 'rc-1', body: 'read me' });
+    const watcher = new RealtimeClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, owner), socketOptions: fast });
+    const seen: { userId: number; lastReadSeq: number }[] = [];
+    watcher.on('room:member-read', (p) => {
+      if (p.roomId === room) seen.push({ userId: p.userId, lastReadSeq: p.lastReadSeq });
+    });
+    watcher.connect();
+    await waitFor(() => watcher.state === 'online', 5000, 'online');
+    const clients = readers.map(
+      (r) => new RealtimeClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, r), socketOptions: fast }),
+    );
+    for (const c of clients) c.connect();
+    await waitFor(() => clients.every((c) => c.state === 'online'), 5000, 'readers online');
+    await Promise.all(clients.map((c) => c.markRead(room, sent.body.seq as number)));
+    await waitFor(() => seen.length === readers.length, 5000, 'receipts');
+    expect(seen.map((s) => s.userId).sort((x, y) => x - y)).toEqual(readers.map((r) => r.id).sort((x, y) => x - y));
+    expect(seen.every((s) => s.lastReadSeq === sent.body.seq)).toBe(true);
+    // The watcher's own read comes back to it as room:read only; a reader's receipt about it is the sentinel.
+    const back = new Promise<void>((resolve) => clients[0]!.on('room:member-read', (p) => p.userId === owner.id && resolve()));
+    await watcher.markRead(room, sent.body.seq as number);
+    await back;
+    expect(seen.some((s) => s.userId === owner.id)).toBe(false);
+    for (const c of [watcher, ...clients]) c.close();
+  });
 });

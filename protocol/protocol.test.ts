@@ -1,7 +1,9 @@
 // The shared schemas refuse what they should, by returning a failure, never by throwing.
 import { describe, expect, it } from 'vitest';
 import { ServerUrl } from './desktop.js';
-import { MessageBody, Password, RegisterBody } from './schemas.js';
+import { canonicalEmoji } from './emoji.js';
+import { mentionedNames } from './mentions.js';
+import { Emoji, MessageBody, Password, RegisterBody, RoomSettingsBody } from './schemas.js';
 
 describe('shared schemas', () => {
   it('ServerUrl refuses text that is not a URL without throwing', () => {
@@ -34,5 +36,27 @@ describe('shared schemas', () => {
     expect(
       RegisterBody.safeParse(JSON.parse('{"__proto__":{"x":1},"username":"alice_1","email":"a@b.co","password":"long enough"}')).success,
     ).toBe(false);
+  });
+
+  it('a reaction is exactly one emoji grapheme, in one canonical form', () => {
+    for (const ok of ['👍', '👍🏽', '🇨🇳', '👨‍👩‍👧', '1️⃣', '🏳️‍🌈', '❤️']) expect(canonicalEmoji(ok), ok).toBe(ok);
+    expect(canonicalEmoji('\u2764')).toBe('\u2764\ufe0f');
+    for (const bad of ['', 'a', '1', '👍👍', '👍 ', ' 👍', '\u200d', '\ud83d', ':)', '👍'.repeat(20)])
+      expect(canonicalEmoji(bad), bad).toBeNull();
+    expect(Emoji.safeParse('x').success).toBe(false);
+    expect(Emoji.parse('\u2764')).toBe('\u2764\ufe0f');
+  });
+
+  it('mentions: @name not glued to a word or address, not in code; @room reserved', () => {
+    expect(mentionedNames('hi @Ann_1, @bob! a@carl.com @room `@dave` ```\n@erin\n```')).toEqual({ names: ['ann_1', 'bob'], room: true });
+    expect(mentionedNames('no mentions here')).toEqual({ names: [], room: false });
+    expect(mentionedNames('@ab @abc')).toEqual({ names: ['abc'], room: false });
+  });
+
+  it('room settings take exactly one of notify and muted', () => {
+    expect(RoomSettingsBody.safeParse({ notify: 'mentions' }).success).toBe(true);
+    expect(RoomSettingsBody.safeParse({ muted: true }).success).toBe(true);
+    for (const bad of [{}, { notify: 'all', muted: false }, { notify: 'loud' }, { muted: 1 }])
+      expect(RoomSettingsBody.safeParse(bad).success).toBe(false);
   });
 });

@@ -61,7 +61,8 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     expect((await toB).body).toBe('from node 1');
     const toA = onceWhere(sa, 'message:new', (m) => m.body === 'from node 2');
     await sb.emitWithAck('message:send', { roomId: room.id, clientId: 'x2', body: 'from node 2' });
-    expect(await toA).toMatchObject({ body: 'from node 2', seq: 2 });
+    // seq 1 is the room-created system message, 2 the message from node 1.
+    expect(await toA).toMatchObject({ body: 'from node 2', seq: 3 });
 
     // c is on node 2; a adds c through node 1: c's socket joins the room without reconnecting.
     const withC = await a.api.createRoom({ name: 'a and c', visibility: 'private', memberIds: [c.user.id] });

@@ -137,8 +137,35 @@ export class RoomsRepository {
       .where({ room_id: roomId, user_id: userId })
       .where('last_read_seq', '<', seq)
       .update({ last_read_seq: seq });
+    // Moved: the marker is `seq` now. Not moved: it was already at or past it, so read it back.
+    if (changed > 0) return { changed: true, lastReadSeq: seq };
     const row = await this.findMember(roomId, userId);
-    return { changed: changed > 0, lastReadSeq: row ? num(row.last_read_seq) : 0 };
+    return { changed: false, lastReadSeq: row ? num(row.last_read_seq) : 0 };
+  }
+
+  /** A live room and the user's membership of it in one query (the common case of every member-only route). */
+  async liveMembership(roomId: number, userId: number): Promise<{ room: RoomRow; member: MemberRow } | undefined> {
+    const row = (await this.knex('rooms as r')
+      .join('room_members as rm', 'rm.room_id', 'r.id')
+      .where({ 'r.id': roomId, 'rm.user_id': userId })
+      .whereNull('r.deleted_at')
+      .first('r.*', 'rm.role', 'rm.muted', 'rm.notify', 'rm.last_read_seq', 'rm.joined_at')) as
+      | (RoomRow & { role: Role; muted: boolean | number; notify: MemberRow['notify']; last_read_seq: number; joined_at: Date | number })
+      | undefined;
+    if (!row) return undefined;
+    const member = RoomMemberModel.fromJson(
+      {
+        room_id: row.id,
+        user_id: userId,
+        role: row.role,
+        muted: row.muted,
+        notify: row.notify,
+        last_read_seq: row.last_read_seq,
+        joined_at: row.joined_at,
+      },
+      { skipValidation: true },
+    );
+    return { room: RoomModel.fromJson({ ...row }, { skipValidation: true }), member };
   }
 
   /** The longest-standing admin, else the longest-standing member: who inherits a room its owner leaves. */

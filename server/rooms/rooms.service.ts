@@ -363,7 +363,9 @@ export class RoomsService {
   }
 
   async markRead(userId: number, roomId: number, seq: number): Promise<{ lastReadSeq: number; unreadCount: number }> {
-    const { room } = await this.requireMember(roomId, userId);
+    // Every member reads every message: the happy path is one query for room + membership (the full check, with
+    // its 404-or-403 answer, only when that finds nothing).
+    const { room } = (await this.d.rooms.liveMembership(roomId, userId)) ?? (await this.requireMember(roomId, userId));
     const target = Math.min(seq, num(room.last_seq));
     const { changed, lastReadSeq } = await this.d.rooms.markRead(roomId, userId, target);
     // The same query as the room list's unreadCount: one copy of the rule "others' messages past my marker".
