@@ -24,6 +24,8 @@ export interface DurableOptions {
   clients: number;
   rooms: number;
   durationMs: number;
+  /** Index messages for search as they are written (the default); false measures the send path without it. */
+  searchIndex?: boolean;
 }
 
 export interface DurableReport {
@@ -49,7 +51,7 @@ export async function runDurable(o: DurableOptions = durableOptions()): Promise<
   const load = startLoad();
   // Production configuration (default per-socket budget and DB pool) on MariaDB; only bcrypt and the send limiter
   // (per user, 10/s by default) are out of the way.
-  const server = await startServer(serverEnv(db, data.dir));
+  const server = await startServer(serverEnv(db, data.dir, o.searchIndex === false ? { BENCH_SEARCH_INDEX: 'off' } : {}));
   try {
     log(`registering ${o.clients} users, ${o.rooms} rooms`);
     const users = await registerUsers(server.url, o.clients, 'd_');

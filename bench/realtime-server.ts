@@ -8,7 +8,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const server = await createServer(config);
+  // BENCH_SEARCH_INDEX=off: sends without the search index, the baseline of what indexing costs (bench/search.ts).
+  const server = await createServer(config, { searchIndex: process.env['BENCH_SEARCH_INDEX'] !== 'off' });
   await server.listen();
 
   let stopping = false;

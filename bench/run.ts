@@ -7,6 +7,7 @@ export interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  files: () => import('./files.js'),
   history: () => import('./history.js'),
   logins: () => import('./logins.js'),
   realtime: () => import('./realtime.js'),
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'realtime-connections': () => import('./realtime-connections.js'),
   'realtime-receipts': () => import('./realtime-receipts.js'),
   renderer: () => import('./renderer.js'),
+  search: () => import('./search.js'),
 };
 
 /** What `npm run bench` runs with no name: each measurement once (realtime already covers its three parts). */

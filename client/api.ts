@@ -4,6 +4,7 @@ import { isErrorResponse } from '../protocol/errors.js';
 import type {
   AuthResult,
   HistoryPage,
+  SearchPage,
   Member,
   Message,
   MyRoom,
@@ -113,6 +114,31 @@ export class ApiClient {
     return data as T;
   }
 
+  /** A current access token, for requests made outside fetch (uploads with progress use XMLHttpRequest). */
+  async accessToken(force = false): Promise<string | null> {
+    return (await this.options.getAccessToken?.(force)) ?? null;
+  }
+
+  /** The bytes of a file or thumbnail (`/files/<id>`, `/files/<id>/thumbnail`), with the bearer token. */
+  async blob(path: string): Promise<Blob> {
+    const get = async (force: boolean) => {
+      const token = await this.accessToken(force);
+      try {
+        return await this.fetchImpl(`${this.serverUrl}/api${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      } catch (err) {
+        throw new ApiError(0, { code: 'NETWORK', message: err instanceof Error ? err.message : 'network error' });
+      }
+    };
+    let res = await get(false);
+    if (res.status === 401) res = await get(true);
+    if (!res.ok) {
+      const data = (await res.json().catch(() => null)) as unknown;
+      if (isErrorResponse(data)) throw new ApiError(res.status, data.error);
+      throw new ApiError(res.status, { code: res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'NOT_FOUND', message: `HTTP ${res.status}` });
+    }
+    return res.blob();
+  }
+
   // ---- auth (public) ----
   register(body: { username: string; email: string; password: string; displayName?: string; deviceName?: string }) {
     return this.request<AuthResult>('POST', '/auth/register', { body, auth: false });
@@ -136,6 +162,9 @@ export class ApiClient {
   // ---- users ----
   me() {
     return this.request<UserSelf>('GET', '/users/me');
+  }
+  removeAvatar() {
+    return this.request<UserSelf>('DELETE', '/users/me/avatar');
   }
   updateMe(body: { displayName?: string; avatarUrl?: string | null }) {
     return this.request<UserSelf>('PATCH', '/users/me', { body });
@@ -205,8 +234,11 @@ export class ApiClient {
   }
 
   // ---- messages ----
-  history(roomId: number, query: { before?: number; after?: number; limit?: number } = {}) {
+  history(roomId: number, query: { before?: number; after?: number; around?: number; limit?: number } = {}) {
     return this.request<HistoryPage>('GET', `/rooms/${roomId}/messages`, { query });
+  }
+  searchMessages(query: { q: string; roomId?: number; senderId?: number; before?: number; limit?: number }) {
+    return this.request<SearchPage>('GET', '/search/messages', { query });
   }
   send(roomId: number, body: { clientId: string; body: string; replyToId?: number | null }) {
     return this.request<Message>('POST', `/rooms/${roomId}/messages`, { body });

@@ -2,9 +2,10 @@
 // TOKEN_EXPIRED, reconnects with jittered backoff, delivers every message exactly once and in seq order per room
 // (fetching gaps with after=), and keeps an outbox that resends with the same clientId until acked.
 import { io, type Socket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { v4 as uuidv4 } from 'uuid';
 import type { ApiErrorBody } from '../protocol/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents, SessionReady } from '../protocol/events.js';
-import type { Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
+import type { Attachment, Message, NotifyLevel, Reaction, ReadResult } from '../protocol/types.js';
 import { ApiClient, ApiError } from './api.js';
 import { Emitter } from './emitter.js';
 
@@ -15,6 +16,9 @@ export interface OutboxEntry {
   roomId: number;
   body: string;
   replyToId: number | null;
+  /** Image and file messages: the upload they carry (already on the server; sent by its id). */
+  kind?: 'image' | 'file';
+  attachment?: NonNullable<Attachment>;
   createdAt: string;
   state: 'pending' | 'failed';
   error?: { code: string; message: string };
@@ -78,8 +82,10 @@ const PASSTHROUGH = [
 ] as const;
 const FINAL_SEND_ERRORS = new Set(['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'ACCOUNT_DISABLED']);
 
+// Not crypto.randomUUID: it exists only in secure contexts, and a LAN server reached over plain http is not one.
+// uuid's v4 falls back to crypto.getRandomValues, which every context has.
 function newClientId(): string {
-  return globalThis.crypto.randomUUID();
+  return uuidv4();
 }
 
 export class RealtimeClient extends Emitter<RealtimeEvents> {
@@ -354,7 +360,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (this.entries.length !== before) this.persist();
   }
 
-  send(roomId: number, body: string, opts: { replyToId?: number | null } = {}): OutboxEntry {
+  send(
+    roomId: number,
+    body: string,
+    opts: { replyToId?: number | null; kind?: 'image' | 'file'; attachment?: NonNullable<Attachment> } = {},
+  ): OutboxEntry {
     const entry: OutboxEntry = {
       clientId: newClientId(),
       roomId,
@@ -363,6 +373,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       createdAt: new Date().toISOString(),
       state: 'pending',
     };
+    if (opts.kind && opts.attachment) {
+      entry.kind = opts.kind;
+      entry.attachment = opts.attachment;
+    }
     this.entries.push(entry);
     this.persist();
     void this.flush();
@@ -400,7 +414,13 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   private async emitSend(socket: Socket<ServerToClientEvents, ClientToServerEvents>, entry: OutboxEntry): Promise<'done' | 'retry-later'> {
-    const payload = { roomId: entry.roomId, clientId: entry.clientId, body: entry.body, replyToId: entry.replyToId };
+    const payload = {
+      roomId: entry.roomId,
+      clientId: entry.clientId,
+      body: entry.body,
+      replyToId: entry.replyToId,
+      ...(entry.kind && entry.attachment ? { kind: entry.kind, attachmentId: entry.attachment.id } : {}),
+    };
     let res;
     try {
       res = await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('message:send', payload);

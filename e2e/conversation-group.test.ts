@@ -74,7 +74,7 @@ describe('conversation features, three people', () => {
     expect(raised).toHaveLength(1);
     expect(raised[0]!.body).toContain('please look at the draft');
     expect(raised[0]!.tag).toBe(`room-${roomId}`);
-    await expect.poll(() => roomRow(bob.page, ROOM).getAttribute('aria-label')).toContain('1 unread mention');
+    await expect.poll(() => roomRow(bob.page, ROOM).innerText()).toContain('1 unread mention');
     await roomRow(bob.page, ROOM).locator('.badge.mention').waitFor();
 
     await post(server, carolUser, roomId, 'another plain message');
@@ -93,7 +93,7 @@ describe('conversation features, three people', () => {
     const before = (await notes(bob.page)).length;
     await post(server, aliceUser, roomId, `@${bobUser.username} are you around?`);
     // The sentinel: the mention has reached Bob (his room is marked), so a banner would have been raised by now.
-    await expect.poll(() => roomRow(bob.page, ROOM).getAttribute('aria-label')).toContain('3 unread mentions');
+    await expect.poll(() => roomRow(bob.page, ROOM).innerText()).toContain('3 unread mentions');
     expect(await notes(bob.page)).toHaveLength(before);
     await bob.page.getByRole('button', { name: 'Me and settings' }).click();
     await bob.page.getByRole('checkbox', { name: 'Do not disturb' }).uncheck();
@@ -140,7 +140,7 @@ describe('conversation features, three people', () => {
     await carol.page.locator('.msg.system', { hasText: `${aliceUser.username} 创建了群聊` }).waitFor();
     await alice.page.locator('.msg.system', { hasText: `${aliceUser.username} created the room` }).waitFor();
     await alice.page.getByText('3 members · 3 online').waitFor();
-    await alice.page.getByRole('button', { name: 'Members' }).click();
+    await alice.page.getByRole('button', { name: 'Members', exact: true }).click();
     await alice.page.getByRole('region', { name: 'Online — 3' }).waitFor();
     await carol.context.close();
     await alice.page.getByText('3 members · 2 online').waitFor();

@@ -26,6 +26,17 @@ vi.mock('electron-store', () => ({
   },
 }));
 
+vi.mock('electron-log/main', () => {
+  const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined };
+  return {
+    default: {
+      ...quiet,
+      transports: { file: { getFile: () => ({ path: '/tmp/logs/main.log' }) }, console: {} },
+      errorHandler: { startCatching: () => undefined },
+    },
+  };
+});
+
 vi.mock('electron', () => {
   const noop = () => undefined;
   const log =
@@ -103,9 +114,12 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: log('setPermissionRequestHandler'),
         setPermissionCheckHandler: log('setPermissionCheckHandler'),
         webRequest: { onHeadersReceived: noop },
+        on: log('session.on'),
       },
     },
-    shell: { openExternal: log('openExternal') },
+    shell: { openExternal: log('openExternal'), openPath: log('openPath') },
+    crashReporter: { start: log('crashReporter.start') },
+    dialog: { showErrorBox: log('showErrorBox'), showMessageBox: async () => ({ response: 0 }) },
     nativeImage: { createFromBuffer: () => ({}) },
   };
 });
@@ -120,6 +134,10 @@ describe('main/index.ts wiring', async () => {
     expect(names.indexOf('enableSandbox')).toBeLessThan(names.indexOf('whenReady'));
     expect(names).toContain('protocol.handle');
     expect(rec.calls).toContainEqual(['setAsDefaultProtocolClient', 'messenger']);
+  });
+
+  it('routes downloads through will-download (main/downloads.ts)', () => {
+    expect(rec.calls.some((c) => c[0] === 'session.on' && c[1] === 'will-download')).toBe(true);
   });
 
   it('creates the window with every security preference on', () => {

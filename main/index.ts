@@ -3,24 +3,44 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { app, type BrowserWindow, ipcMain, Menu, net, Notification, powerMonitor, protocol, safeStorage, screen } from 'electron';
+import { dirname, join, resolve } from 'node:path';
+import {
+  app,
+  type BrowserWindow,
+  clipboard,
+  crashReporter,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  Notification,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import Store from 'electron-store';
 import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
 import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
 import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
 import { createAuthClient } from './auth-client.js';
+import { contextMenuTemplate } from './context-menu.js';
+import { attachDownloads } from './downloads.js';
 import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
 import { appMenuTemplate } from './menus.js';
+import { logFilePath, setupLogging } from './logging.js';
 import { createNotifier } from './notifier.js';
+import { watchRendererHealth } from './renderer-health.js';
 import { createResumeSignal, ONLINE_POLL_MS } from './resume.js';
 import { APP_ORIGIN, APP_SCHEME, buildCsp, isTrustedSender, LOOPBACK_ORIGINS, originOf } from './security.js';
 import { createSessionManager } from './session-manager.js';
 import { createSessionStore } from './session-store.js';
 import type { KeyValueStore } from './session-store.js';
-import { createSettingsService } from './settings.js';
+import { createSettingsService, machineDefaults } from './settings.js';
 import { appIcon, createTray } from './tray.js';
 import { createMainWindow, hardenApp } from './window.js';
 import { parseWindowState, restoreBounds, trackWindowState, WINDOW_STATE_KEY } from './window-state.js';
@@ -30,8 +50,12 @@ const ROOT = resolve(import.meta.dirname, '..', '..'); // dist-desktop/main/ -> 
 const RENDERER_DIST = join(ROOT, 'renderer', 'dist');
 const PRELOAD = join(ROOT, 'dist-desktop', 'preload', 'index.cjs');
 
+const log = setupLogging();
+// Crash dumps stay on this machine (app.getPath('crashDumps')); nothing is uploaded anywhere.
+crashReporter.start({ uploadToServer: false });
+
 const devUrlParse = process.env.MESSENGER_DEV_URL ? ServerUrl.safeParse(process.env.MESSENGER_DEV_URL) : null;
-if (devUrlParse && !devUrlParse.success) console.error('MESSENGER_DEV_URL must be an http(s) URL; ignoring it');
+if (devUrlParse && !devUrlParse.success) log.error('MESSENGER_DEV_URL must be an http(s) URL; ignoring it');
 const devUrl = devUrlParse?.success ? devUrlParse.data : null;
 const devOrigin = devUrl ? originOf(devUrl) : null;
 const appOrigins = devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN];
@@ -80,14 +104,23 @@ if (instance.primary) {
     app.setAsDefaultProtocolClient(PROTOCOL_SCHEME);
   }
   if (instance.initialRoom !== null) router.open(instance.initialRoom);
-  app.whenReady().then(start, (err: unknown) => {
-    console.error('Messenger failed to start:', err);
-    app.exit(1);
-  });
+  app.whenReady().then(start).catch(failedToStart);
+}
+
+/**
+ * Start-up threw (an unreadable settings file after `sudo messenger`, a full disk...): say why and where the log is,
+ * then exit. Staying alive without a window would hold the single-instance lock and make every later launch vanish.
+ */
+function failedToStart(err: unknown): void {
+  log.error('start-up failed:', err);
+  const reason = err instanceof Error ? err.message : String(err);
+  const file = logFilePath();
+  dialog.showErrorBox(`${PRODUCT} could not start`, file ? `${reason}\n\nDetails are in the log: ${file}` : reason);
+  app.exit(1);
 }
 
 async function start(): Promise<void> {
-  const store = new Store<Record<string, unknown>>({ name: 'messenger', clearInvalidConfig: true });
+  const store = openStore();
   // electron-store answers any renderer's sendSync with the userData path; no renderer of ours uses it, so close it.
   ipcMain.removeAllListeners('electron-store-get-data');
   const kv: KeyValueStore = {
@@ -110,6 +143,7 @@ async function start(): Promise<void> {
 
   const settings = createSettingsService({
     store: kv,
+    defaults: machineDefaults(process.platform, process.env.XDG_CURRENT_DESKTOP),
     applyStartAtLogin: (enabled) =>
       applyStartAtLogin(enabled, {
         platform: process.platform,
@@ -167,6 +201,7 @@ async function start(): Promise<void> {
       return sessions.logout();
     },
     getServerUrl: async () => ({ ok: true, value: sessions.serverUrl() }),
+    sessionPersistence: async () => ({ ok: true, value: sessionStore.canPersist() ? 'secure' : 'this-run-only' }),
     notify: async (a) => ({ ok: true, value: notifier.notify(a) }),
     setUnreadCount: async (n) => {
       tray.indicator.setCount(n);
@@ -179,7 +214,7 @@ async function start(): Promise<void> {
     ipcMain,
     handlers,
     isTrustedSender: (frame) => isTrustedSender(frame, appOrigins),
-    onError: (method, err) => console.error(`desktop IPC ${method} failed:`, err),
+    onError: (method, err) => log.error(`desktop IPC ${method} failed:`, err),
   });
 
   const quit = () => {
@@ -196,7 +231,15 @@ async function start(): Promise<void> {
     quit,
   });
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, productName: PRODUCT, isDev: !app.isPackaged, quit })),
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        productName: PRODUCT,
+        isDev: !app.isPackaged,
+        quit,
+        openLogs: () => void shell.openPath(dirname(logFilePath() ?? app.getPath('logs'))),
+      }),
+    ),
   );
 
   const resume = createResumeSignal({ send: (reason) => send(DESKTOP_EVENTS.resume, reason) });
@@ -216,11 +259,38 @@ async function start(): Promise<void> {
     title: PRODUCT,
   });
   trackWindowState(win, (state) => store.set(WINDOW_STATE_KEY, state));
+  attachDownloads({
+    session: session.defaultSession,
+    downloadsDir: () => app.getPath('downloads'),
+    setProgress: (fraction) => win && !win.isDestroyed() && win.setProgressBar(fraction),
+    notify: (o) => new Notification(o),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
+  });
   const startHidden = shouldStartHidden(process.argv, process.platform, app.getLoginItemSettings().wasOpenedAtLogin);
   win.once('ready-to-show', () => {
     if (startHidden) return;
     if (placement.maximized) win?.maximize();
     win?.show();
+  });
+  const healthWin = win;
+  watchRendererHealth(
+    {
+      isDestroyed: () => healthWin.isDestroyed(),
+      reload: () => healthWin.webContents.reload(),
+      on: (_event, listener) => healthWin.on('unresponsive', listener),
+      onGone: (listener) => healthWin.webContents.on('render-process-gone', (_event, details) => listener(details)),
+    },
+    { ask: (options) => dialog.showMessageBox(healthWin, options), log: (m) => log.warn(m), quit },
+  );
+  const menuWin = win;
+  win.webContents.on('context-menu', (_event, params) => {
+    const template = contextMenuTemplate(params, {
+      replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
+      addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
+      copyText: (text) => clipboard.writeText(text),
+      copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
+    });
+    if (template.length > 0) Menu.buildFromTemplate(template).popup({ window: menuWin });
   });
   win.webContents.on('did-finish-load', () => router.rendererReady());
   win.webContents.on('did-start-loading', () => router.rendererGone());
@@ -239,6 +309,20 @@ async function start(): Promise<void> {
   });
 
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+/** The settings file; damaged JSON is reset by electron-store, but a file we may not read is a reason to stop. */
+function openStore(): Store<Record<string, unknown>> {
+  try {
+    return new Store<Record<string, unknown>>({ name: 'messenger', clearInvalidConfig: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    const file = join(app.getPath('userData'), 'messenger.json');
+    throw new Error(
+      `Cannot read the settings file ${file} (${code}). If Messenger was once started with sudo, give that file back to your user or delete it.`,
+      { cause: err },
+    );
+  }
 }
 
 function explainCloseToTrayOnce(kv: KeyValueStore): void {

@@ -8,6 +8,9 @@ describe('deep links', () => {
     expect(parseDeepLink('messenger://room/42')).toEqual({ roomId: 42 });
     expect(parseDeepLink('messenger://room/42/')).toEqual({ roomId: 42 });
     expect(parseDeepLink('MESSENGER://room/7')).toEqual({ roomId: 7 });
+    // The renderer's route grammar (#/rooms/<id>, #/rooms/<id>/messages/<seq>) works as a deep link too.
+    expect(parseDeepLink('messenger://rooms/42')).toEqual({ roomId: 42 });
+    expect(parseDeepLink('messenger://rooms/42/messages/9')).toEqual({ roomId: 42 });
     for (const bad of [
       'messenger://room/0',
       'messenger://room/-1',
@@ -17,6 +20,8 @@ describe('deep links', () => {
       'https://room/1',
       'messenger://room/99999999999999999',
       'messenger://room/1?x=1',
+      'messenger://',
+      'messenger://rooms/4/messages/0',
     ]) {
       expect(parseDeepLink(bad)).toBeNull();
     }

@@ -15,6 +15,7 @@ function setup() {
     getAccessToken: vi.fn(async () => ({ ok: true as const, value: { accessToken: 'a', expiresAt: 'x' } })),
     logout: vi.fn(async () => ({ ok: true as const, value: null })),
     getServerUrl: vi.fn(async () => ({ ok: true as const, value: null })),
+    sessionPersistence: vi.fn(async () => ({ ok: true as const, value: 'secure' as const })),
     notify: vi.fn(async () => ({ ok: true as const, value: 'shown' as const })),
     setUnreadCount: vi.fn(async () => ({ ok: true as const, value: null })),
     getSettings: vi.fn(async () => ({ ok: true as const, value: DEFAULT_DESKTOP_SETTINGS })),

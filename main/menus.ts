@@ -6,6 +6,8 @@ export function appMenuTemplate(opts: {
   productName: string;
   isDev: boolean;
   quit: () => void;
+  /** Shows the folder with main.log, for a bug report. */
+  openLogs: () => void;
 }): MenuItemConstructorOptions[] {
   const mac = opts.platform === 'darwin';
   const quitItem: MenuItemConstructorOptions = { label: `Quit ${opts.productName}`, accelerator: 'CmdOrCtrl+Q', click: opts.quit };
@@ -41,6 +43,7 @@ export function appMenuTemplate(opts: {
     { role: 'editMenu' },
     { label: 'View', submenu: view },
     { role: 'windowMenu' },
+    { label: 'Help', role: 'help', submenu: [{ label: 'Open logs folder', click: opts.openLogs }] },
   ];
 }
 

@@ -47,10 +47,37 @@ describe('session store', () => {
     expect(store.data.has(SESSION_KEY)).toBe(false);
   });
 
-  it('drops a token that no longer decrypts (keychain reset, copied profile)', () => {
+  it('keeps a token the keychain will not decrypt: it may answer next run, and the next login replaces it', () => {
     const store = memoryStore({ [SESSION_KEY]: { serverUrl: URL_, encryptedRefreshToken: Buffer.from('garbage').toString('base64') } });
     const s = createSessionStore({ safeStorage: fakeSafeStorage(), store, platform: 'darwin' });
     expect(s.load()).toEqual({ kind: 'unreadable', serverUrl: URL_ });
+    expect(store.data.has(SESSION_KEY)).toBe(true);
+    expect(s.save(URL_, 'new')).toBe('secure');
+    expect(s.load()).toMatchObject({ kind: 'found', refreshToken: 'new' });
+  });
+
+  it('retries a keychain call that fails once, on load and on save', () => {
+    const store = memoryStore();
+    const flaky = (failures: number) => {
+      const real = fakeSafeStorage();
+      let left = failures;
+      const once =
+        <A extends unknown[], R>(fn: (...a: A) => R) =>
+        (...a: A): R => {
+          if (left-- > 0) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+          return fn(...a);
+        };
+      return { ...real, encryptString: once(real.encryptString), decryptString: once(real.decryptString) };
+    };
+    expect(createSessionStore({ safeStorage: flaky(1), store, platform: 'darwin' }).save(URL_, 'tok')).toBe('secure');
+    expect(createSessionStore({ safeStorage: flaky(1), store, platform: 'darwin' }).load()).toMatchObject({
+      kind: 'found',
+      refreshToken: 'tok',
+    });
+    // Failing twice on save: the login still works, for this run only; the token on disk, now rotated away, goes.
+    const twice = createSessionStore({ safeStorage: flaky(2), store, platform: 'darwin' });
+    expect(twice.save(URL_, 'other')).toBe('this-run-only');
+    expect(twice.load()).toMatchObject({ kind: 'found', refreshToken: 'other', persistence: 'this-run-only' });
     expect(store.data.has(SESSION_KEY)).toBe(false);
   });
 

@@ -25,7 +25,10 @@ export type Persistence = 'secure' | 'this-run-only';
 export type LoadResult =
   | { kind: 'none'; serverUrl: string | null }
   | { kind: 'found'; serverUrl: string; refreshToken: string; persistence: Persistence }
-  /** Something was stored but cannot be read (damaged file, keychain reset): it has been removed. */
+  /**
+   * Something was stored but cannot be read. A damaged entry has been removed; a token the keychain would not
+   * decrypt (twice) is kept, since a keychain that fails now may answer next run, and the next login replaces it.
+   */
   | { kind: 'unreadable'; serverUrl: string | null };
 
 export interface SessionStore {
@@ -36,6 +39,15 @@ export interface SessionStore {
   clear(): void;
   lastServerUrl(): string | null;
   canPersist(): boolean;
+}
+
+/** Keychain calls fail now and then (D-Bus timeout, keyring still unlocking at login): one failure is not an answer. */
+function retryOnce<T>(call: () => T): T {
+  try {
+    return call();
+  } catch {
+    return call();
+  }
 }
 
 export function createSessionStore(deps: { safeStorage: SafeStorageLike; store: KeyValueStore; platform: NodeJS.Platform }): SessionStore {
@@ -86,14 +98,17 @@ export function createSessionStore(deps: { safeStorage: SafeStorageLike; store: 
       // The keychain may only be locked this run; keep the blob for the next one.
       return { kind: 'none', serverUrl: stored.serverUrl };
     }
+    let refreshToken: string;
     try {
-      const refreshToken = safeStorage.decryptString(Buffer.from(stored.encryptedRefreshToken, 'base64'));
-      if (refreshToken.length === 0) throw new Error('empty token');
-      return { kind: 'found', serverUrl: stored.serverUrl, refreshToken, persistence: 'secure' };
+      refreshToken = retryOnce(() => safeStorage.decryptString(Buffer.from(stored.encryptedRefreshToken, 'base64')));
     } catch {
+      return { kind: 'unreadable', serverUrl: stored.serverUrl };
+    }
+    if (refreshToken.length === 0) {
       store.delete(SESSION_KEY);
       return { kind: 'unreadable', serverUrl: stored.serverUrl };
     }
+    return { kind: 'found', serverUrl: stored.serverUrl, refreshToken, persistence: 'secure' };
   }
 
   function save(serverUrl: string, refreshToken: string): Persistence {
@@ -103,7 +118,16 @@ export function createSessionStore(deps: { safeStorage: SafeStorageLike; store: 
       memory = { serverUrl, refreshToken };
       return 'this-run-only';
     }
-    const encryptedRefreshToken = safeStorage.encryptString(refreshToken).toString('base64');
+    let encryptedRefreshToken: string;
+    try {
+      encryptedRefreshToken = retryOnce(() => safeStorage.encryptString(refreshToken)).toString('base64');
+    } catch {
+      // The keychain refused twice: keep the session for this run rather than failing the login. A stored token is
+      // now stale (the server has just rotated it), and presenting it next run would look like a stolen token.
+      store.delete(SESSION_KEY);
+      memory = { serverUrl, refreshToken };
+      return 'this-run-only';
+    }
     store.set(SESSION_KEY, { serverUrl, encryptedRefreshToken } satisfies StoredSession);
     memory = null;
     return 'secure';

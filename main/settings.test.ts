@@ -3,7 +3,7 @@ import { DEFAULT_DESKTOP_SETTINGS } from '../protocol/desktop.js';
 import { applyStartAtLogin, autostartEntry, shouldStartHidden } from './login-item.js';
 import { trayMenuTemplate } from './menus.js';
 import { createResumeSignal } from './resume.js';
-import { createSettingsService, readSettings, SETTINGS_KEY } from './settings.js';
+import { createSettingsService, machineDefaults, readSettings, SETTINGS_KEY } from './settings.js';
 import { memoryStore } from './test-fakes.js';
 
 describe('settings', () => {
@@ -12,6 +12,19 @@ describe('settings', () => {
     const store = memoryStore({ [SETTINGS_KEY]: { doNotDisturb: true, showPreviews: 'no', closeToTray: false, junk: 1 } });
     expect(readSettings(store)).toEqual({ ...DEFAULT_DESKTOP_SETTINGS, doNotDisturb: true, closeToTray: false });
     expect(readSettings(memoryStore({ [SETTINGS_KEY]: 'garbage' }))).toEqual(DEFAULT_DESKTOP_SETTINGS);
+  });
+
+  it('starts with close-to-tray off on stock GNOME, which shows no tray, and on elsewhere', () => {
+    expect(machineDefaults('linux', 'GNOME').closeToTray).toBe(false);
+    expect(machineDefaults('linux', 'GNOME-Classic:GNOME').closeToTray).toBe(false);
+    expect(machineDefaults('linux', 'ubuntu:GNOME').closeToTray).toBe(true);
+    expect(machineDefaults('linux', 'KDE').closeToTray).toBe(true);
+    expect(machineDefaults('linux', undefined).closeToTray).toBe(true);
+    expect(machineDefaults('win32', 'GNOME').closeToTray).toBe(true);
+    const store = memoryStore();
+    expect(readSettings(store, machineDefaults('linux', 'GNOME')).closeToTray).toBe(false);
+    store.set(SETTINGS_KEY, { closeToTray: true });
+    expect(readSettings(store, machineDefaults('linux', 'GNOME')).closeToTray).toBe(true);
   });
 
   it('persists a patch, applies start-at-login once and reports changes', () => {

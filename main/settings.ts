@@ -12,12 +12,23 @@ export interface SettingsService {
   set(patch: DesktopSettingsPatch): DesktopSettings;
 }
 
-export function readSettings(store: KeyValueStore): DesktopSettings {
+/**
+ * Defaults for this machine. Stock GNOME shows no tray icons (they need the AppIndicator extension), so closing the
+ * window there would make the app vanish: close-to-tray starts off. Ubuntu's and Pop!_OS's GNOME ship the extension
+ * (XDG_CURRENT_DESKTOP "ubuntu:GNOME", "pop:GNOME"), as do KDE, Xfce, Cinnamon, MATE and Budgie.
+ */
+export function machineDefaults(platform: NodeJS.Platform, xdgCurrentDesktop: string | undefined): DesktopSettings {
+  const desktops = (xdgCurrentDesktop ?? '').toLowerCase().split(':').filter(Boolean);
+  const stockGnome = desktops.length > 0 && desktops.every((d) => d === 'gnome' || d === 'gnome-classic');
+  return { ...DEFAULT_DESKTOP_SETTINGS, closeToTray: !(platform === 'linux' && stockGnome) };
+}
+
+export function readSettings(store: KeyValueStore, defaults: DesktopSettings = DEFAULT_DESKTOP_SETTINGS): DesktopSettings {
   const raw = store.get(SETTINGS_KEY);
-  const merged: Record<string, unknown> = { ...DEFAULT_DESKTOP_SETTINGS };
+  const merged: Record<string, unknown> = { ...defaults };
   if (raw && typeof raw === 'object') {
     for (const [key, value] of Object.entries(raw)) {
-      if (!(key in DEFAULT_DESKTOP_SETTINGS)) continue;
+      if (!(key in defaults)) continue;
       const field = DesktopSettingsSchema.shape[key as keyof DesktopSettings];
       if (field.safeParse(value).success) merged[key] = value;
     }
@@ -27,13 +38,14 @@ export function readSettings(store: KeyValueStore): DesktopSettings {
 
 export function createSettingsService(deps: {
   store: KeyValueStore;
+  defaults?: DesktopSettings;
   applyStartAtLogin: (enabled: boolean) => void;
   onChange: (settings: DesktopSettings, previous: DesktopSettings) => void;
 }): SettingsService {
   return {
-    get: () => readSettings(deps.store),
+    get: () => readSettings(deps.store, deps.defaults),
     set(patch) {
-      const previous = readSettings(deps.store);
+      const previous = readSettings(deps.store, deps.defaults);
       const next = DesktopSettingsSchema.parse({ ...previous, ...patch });
       if (next.startAtLogin !== previous.startAtLogin) deps.applyStartAtLogin(next.startAtLogin);
       deps.store.set(SETTINGS_KEY, next);

@@ -4,9 +4,11 @@ import { migration as createSessions } from './20261123000200_create_sessions.js
 import { migration as createRooms } from './20261123000300_create_rooms.js';
 import { migration as createRoomMembers } from './20261123000400_create_room_members.js';
 import { migration as createMessages } from './20261123000500_create_messages.js';
+import { migration as createMessageSearch } from './20261130000500_create_message_search.js';
 import { migration as roomMembersNotify } from './20261130000400_room_members_notify.js';
 import { migration as mentionsReactions } from './20261130000410_mentions_reactions.js';
 import { migration as messagesSystem } from './20261130000420_messages_system.js';
+import { migration as createUploads } from './20261130000300_create_uploads.js';
 
 export const migrations = [
   createUsers,
@@ -17,4 +19,6 @@ export const migrations = [
   roomMembersNotify,
   mentionsReactions,
   messagesSystem,
+  createUploads,
+  createMessageSearch,
 ];

@@ -40,6 +40,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     getAccessToken: (options) => (options === undefined ? call('getAccessToken') : call('getAccessToken', options)),
     logout: () => call('logout'),
     getServerUrl: () => call('getServerUrl'),
+    sessionPersistence: () => call('sessionPersistence'),
     notify: (input) => call('notify', input),
     setUnreadCount: (count) => call('setUnreadCount', count),
     getSettings: () => call('getSettings'),

@@ -10,6 +10,7 @@ export const DESKTOP_CHANNELS = {
   getAccessToken: 'desktop:session:access-token',
   logout: 'desktop:session:logout',
   getServerUrl: 'desktop:session:server-url',
+  sessionPersistence: 'desktop:session:persistence',
   notify: 'desktop:notify',
   setUnreadCount: 'desktop:unread-count',
   getSettings: 'desktop:settings:get',

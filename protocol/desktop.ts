@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DisplayName, Email, Id, Password, Username } from './schemas.js';
 import type { ErrorCode } from './errors.js';
+import { parseRoutePath } from './routes.js';
 import type { UserSelf } from './types.js';
 
 // Channel names live in a zod-free file so the sandboxed preload bundle stays small; this module re-exports them.
@@ -73,6 +74,7 @@ export const DESKTOP_ARGS = {
   getAccessToken: GetAccessTokenArgs,
   logout: NoArgs,
   getServerUrl: NoArgs,
+  sessionPersistence: NoArgs,
   notify: NotifyArgs,
   setUnreadCount: UnreadCountArg,
   getSettings: NoArgs,
@@ -96,7 +98,12 @@ export type DesktopErrorCode =
   | 'NETWORK_ERROR' // server unreachable or answered something that is not the protocol
   | 'NOT_LOGGED_IN'
   | 'SESSION_EXPIRED'
-  | 'SESSION_REVOKED';
+  | 'SESSION_REVOKED'
+  // Why a web client cannot sign in to another server (see renderer/src/desktop/probe.ts):
+  | 'CONNECT_BLOCKED' // this page's CSP does not list that server (CONNECT_ORIGINS here)
+  | 'SERVER_UNREACHABLE' // nothing answers at that address
+  | 'ORIGIN_REFUSED' // it answers, but its CORS policy refuses this page's origin (CORS_ORIGINS there)
+  | 'NOT_A_MESSENGER_SERVER'; // what answers does not speak this protocol
 
 export interface DesktopError {
   code: DesktopErrorCode;
@@ -120,8 +127,11 @@ export interface DesktopSession extends AccessToken {
    * 'this-run-only': the OS has no secure store (Linux without a keyring); the token lives in memory only, so the
    * user will have to log in again next launch. Say so in the UI.
    */
-  persistence: 'secure' | 'this-run-only';
+  persistence: SessionPersistence;
 }
+
+/** Whether a session can outlive this run: 'this-run-only' without an OS keychain (Linux basic_text). */
+export type SessionPersistence = 'secure' | 'this-run-only';
 
 export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsupported';
 export type SessionEndReason = 'expired' | 'revoked' | 'logged-out';
@@ -146,6 +156,8 @@ export interface DesktopApi {
   logout(): Promise<DesktopResult<null>>;
   /** The server of the current or last session (prefills the login form); null on first run. */
   getServerUrl(): Promise<DesktopResult<string | null>>;
+  /** Before any login: whether a session here would survive a restart, so the login screen can say so up front. */
+  sessionPersistence(): Promise<DesktopResult<SessionPersistence>>;
   /** Ask for a notification; the caller has already skipped muted rooms and the room in front of a focused window. */
   notify(input: NotifyInput): Promise<DesktopResult<NotifyOutcome>>;
   /** Total unread of unmuted rooms: tray icon + tooltip, dock/launcher badge, Windows overlay. */
@@ -188,10 +200,9 @@ export interface DesktopEventPayloads {
   [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
 }
 
-/** Parse `messenger://room/<id>` (also with a trailing slash); null for anything else. */
+/** Parse `messenger://rooms/<id>` (or the older `messenger://room/<id>`) with the app's route grammar; null otherwise. */
 export function parseDeepLink(url: string): { roomId: number } | null {
-  const m = /^messenger:\/\/room\/([1-9][0-9]{0,15})\/?$/i.exec(url.trim());
-  if (!m?.[1]) return null;
-  const roomId = Number(m[1]);
-  return Number.isSafeInteger(roomId) ? { roomId } : null;
+  const m = /^messenger:\/\/(.*)$/i.exec(url.trim());
+  const route = m ? parseRoutePath(m[1] ?? '') : null;
+  return route?.name === 'room' ? { roomId: route.roomId } : null;
 }

@@ -12,7 +12,11 @@ export const ERROR_STATUS = {
   ALREADY_MEMBER: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** An upload would take the user past UPLOAD_QUOTA_BYTES. */
+  QUOTA_EXCEEDED: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A Range request outside the file. */
+  RANGE_NOT_SATISFIABLE: 416,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ServerUrl } from './desktop.js';
 import { canonicalEmoji } from './emoji.js';
 import { mentionedNames } from './mentions.js';
-import { Emoji, MessageBody, Password, RegisterBody, RoomSettingsBody } from './schemas.js';
+import { messagePreview } from './preview.js';
+import { Emoji, MessageBody, MessageSendSchema, Password, RegisterBody, RoomSettingsBody, SendMessageBody } from './schemas.js';
 
 describe('shared schemas', () => {
   it('ServerUrl refuses text that is not a URL without throwing', () => {
@@ -58,5 +59,33 @@ describe('shared schemas', () => {
     expect(RoomSettingsBody.safeParse({ muted: true }).success).toBe(true);
     for (const bad of [{}, { notify: 'all', muted: false }, { notify: 'loud' }, { muted: 1 }])
       expect(RoomSettingsBody.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('messagePreview', () => {
+  const base = { kind: 'text' as const, body: 'a\n\n b', attachment: null, deletedAt: null };
+  const attachment = { id: 1, name: 'plan.pdf', mimeType: 'application/pdf', size: 10, width: null, height: null };
+  it('flattens whitespace and shortens long text', () => {
+    expect(messagePreview(base)).toBe('a b');
+    expect(messagePreview({ ...base, body: 'x'.repeat(200) }, undefined, 10)).toBe('xxxxxxxxx…');
+  });
+  it('says [image] / [file] name, then the caption, in the labels given', () => {
+    expect(messagePreview({ ...base, kind: 'image', body: '', attachment: { ...attachment, name: 'a.png', width: 2, height: 2 } })).toBe(
+      '[image]',
+    );
+    expect(messagePreview({ ...base, kind: 'file', body: 'for Monday', attachment })).toBe('[file] plan.pdf for Monday');
+    expect(messagePreview({ ...base, kind: 'file', body: '', attachment }, { image: '[图片]', file: '[文件]' })).toBe('[文件] plan.pdf');
+    expect(messagePreview({ ...base, deletedAt: '2026-01-01T00:00:00.000Z' })).toBe('');
+  });
+});
+
+describe('send schema', () => {
+  it('text needs a body and no attachment; image/file need an attachment and may have an empty caption', () => {
+    expect(SendMessageBody.safeParse({ clientId: 'c1', body: '' }).success).toBe(false);
+    expect(SendMessageBody.safeParse({ clientId: 'c1', body: 'hi', attachmentId: 3 }).success).toBe(false);
+    expect(SendMessageBody.safeParse({ clientId: 'c1', body: '', kind: 'image' }).success).toBe(false);
+    expect(SendMessageBody.safeParse({ clientId: 'c1', body: '', kind: 'file', attachmentId: 3 }).success).toBe(true);
+    expect(MessageSendSchema.safeParse({ roomId: 1, clientId: 'c1', body: '', kind: 'image', attachmentId: 3 }).success).toBe(true);
+    expect(MessageSendSchema.safeParse({ roomId: 1, clientId: 'c1', body: '', kind: 'video', attachmentId: 3 }).success).toBe(false);
   });
 });

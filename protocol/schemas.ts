@@ -21,6 +21,10 @@ export const LIMITS = {
   pageDefault: 50,
   pageMax: 100,
   searchMax: 50,
+  /** Message search: the query text, and a page of results. */
+  searchQueryMax: 200,
+  searchPageDefault: 20,
+  searchPageMax: 50,
   initialMembersMax: 200,
   /** Distinct emoji on one message; a new one past this is refused with CONFLICT (details: reactions). */
   reactionsPerMessage: 20,
@@ -180,12 +184,34 @@ export const RoomSettingsBody = z
   .strictObject({ muted: z.boolean().optional(), notify: NotifyLevelSchema.optional() })
   .refine((b) => (b.muted === undefined) !== (b.notify === undefined), 'give exactly one of notify or muted');
 
-export const SendMessageBody = z.strictObject({
+/** A caption under an image or file may be empty. */
+export const CaptionBody = text({ min: 0, max: LIMITS.messageBodyMax });
+
+const SendFields = {
   clientId: ClientId,
-  body: MessageBody,
-  kind: z.literal('text').optional(),
+  body: CaptionBody,
+  kind: z.enum(['text', 'image', 'file']).optional(),
+  /** An upload of the caller's that no message holds yet; required for image/file, refused for text. */
+  attachmentId: Id.optional(),
   replyToId: Id.nullable().optional(),
-});
+};
+
+/** Text needs a body and no attachment; image/file need an attachment and may have an empty caption. */
+function checkSendShape(
+  m: { body: string; kind?: 'text' | 'image' | 'file' | undefined; attachmentId?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const kind = m.kind ?? 'text';
+  if (kind === 'text') {
+    if (m.body === '') ctx.addIssue({ code: 'custom', path: ['body'], message: `must be 1-${LIMITS.messageBodyMax} characters` });
+    if (m.attachmentId !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['attachmentId'], message: 'only image and file messages carry an attachment' });
+  } else if (m.attachmentId === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['attachmentId'], message: 'is required' });
+  }
+}
+
+export const SendMessageBody = z.strictObject(SendFields).superRefine(checkSendShape);
 export const EditMessageBody = z.strictObject({ body: MessageBody });
 
 // ---------- queries and params ----------
@@ -212,11 +238,25 @@ export const UsersQuery = z
   });
 export const PublicRoomsQuery = z.strictObject({ q: SearchText.optional(), limit: LimitParam.optional() });
 export const HistoryQuery = z
-  .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), limit: LimitParam.optional() })
-  .refine((q) => q.before === undefined || q.after === undefined, 'use either before or after, not both');
+  .strictObject({ before: SeqParam.optional(), after: SeqParam.optional(), around: SeqParam.optional(), limit: LimitParam.optional() })
+  .refine((q) => [q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, 'use at most one of before, after and around');
+
+export const SearchMessagesQuery = z.strictObject({
+  q: text({ min: 1, max: LIMITS.searchQueryMax }),
+  roomId: IdParam.optional(),
+  senderId: IdParam.optional(),
+  /** A message id: results older than it (the last result of the previous page). */
+  before: IdParam.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]?$/, `must be an integer from 1 to ${LIMITS.searchPageMax}`)
+    .transform(Number)
+    .pipe(z.number().max(LIMITS.searchPageMax, `must be an integer from 1 to ${LIMITS.searchPageMax}`))
+    .optional(),
+});
 
 // ---------- client -> server socket payloads ----------
-export const MessageSendSchema = SendMessageBody.extend({ roomId: Id });
+export const MessageSendSchema = z.strictObject({ ...SendFields, roomId: Id }).superRefine(checkSendShape);
 export const MessageEditSchema = z.strictObject({ messageId: Id, body: MessageBody });
 export const MessageDeleteSchema = z.strictObject({ messageId: Id });
 export const RoomReadSchema = z.strictObject({ roomId: Id, seq: Seq });
@@ -236,7 +276,27 @@ export const UserPublicSchema = z.object({
 });
 export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time });
 
-export const AttachmentSchema = z.object({ url: z.string(), name: z.string(), size: z.number(), mimeType: z.string() }).nullable();
+export const UploadSchema = z.object({
+  id: Id,
+  name: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  createdAt: Time,
+});
+
+/** What a message holds of its upload; URLs are /api/files/<id> and /api/files/<id>/thumbnail. */
+export const AttachmentSchema = z
+  .object({
+    id: Id,
+    name: z.string(),
+    mimeType: z.string(),
+    size: z.number().int(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+  })
+  .nullable();
 
 export const ReactionSchema = z.object({ emoji: z.string(), userIds: z.array(Id) });
 export const SystemInfoSchema = z.object({
@@ -320,7 +380,21 @@ export const SessionInfoSchema = z.object({
 
 export const MemberSchema = z.object({ user: UserPublicSchema, role: RoleSchema, joinedAt: Time, lastReadSeq: z.number().int() });
 export const ReactionsChangeSchema = z.object({ roomId: Id, messageId: Id, reactions: z.array(ReactionSchema) });
-export const HistoryPageSchema = z.object({ messages: z.array(MessageSchema), hasMore: z.boolean() });
+export const HistoryPageSchema = z.object({
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+  /** Only with `around=`: more messages exist before / after the page. `hasMore` then equals `hasMoreBefore`. */
+  hasMoreBefore: z.boolean().optional(),
+  hasMoreAfter: z.boolean().optional(),
+});
+/** Code point offsets [start, end) into `message.body` of the words a search matched. */
+export const HighlightSchema = z.object({ start: z.number().int().min(0), end: z.number().int().min(0) });
+export const SearchResultSchema = z.object({
+  message: MessageSchema,
+  roomName: z.string(),
+  highlights: z.array(HighlightSchema),
+});
+export const SearchPageSchema = z.object({ results: z.array(SearchResultSchema), hasMore: z.boolean() });
 export const ReadResultSchema = z.object({ lastReadSeq: z.number().int(), unreadCount: z.number().int() });
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),

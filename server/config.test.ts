@@ -38,6 +38,8 @@ describe('loadConfig', () => {
       sendRateBurst: 30,
       sendRatePerSecond: 10,
       trustProxy: 0,
+      httpsHeaders: 'auto',
+      connectOrigins: [],
     });
     expect(c.jwtSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -79,6 +81,9 @@ describe('loadConfig', () => {
     ['ACCESS_TOKEN_TTL', '0s'],
     ['REFRESH_TOKEN_TTL', '30 days'],
     ['DATABASE_URL', 'postgres://x/y'],
+    ['HTTPS_HEADERS', 'yes'],
+    ['CONNECT_ORIGINS', 'chat.example.com'],
+    ['CONNECT_ORIGINS', 'https://chat.example.com/path'],
     ['DATABASE_URL', 'mysql://host-without-db'],
     ['JWT_SECRET', 'too-short'],
     ['REDIS_URL', 'localhost:6379'],

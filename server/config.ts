@@ -65,6 +65,19 @@ const EnvSchema = z.object({
           .filter(Boolean)
       : [],
   ),
+  CONNECT_ORIGINS: optionalString.transform((s, ctx) => {
+    const list = (s ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const origin of list) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+        ctx.addIssue({ code: 'custom', message: `CONNECT_ORIGINS must be origins such as https://chat.example.com (got ${origin})` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  }),
   REDIS_URL: optionalString.refine((u) => u === undefined || /^rediss?:\/\//.test(u), {
     message: 'REDIS_URL must look like redis://host:6379',
   }),
@@ -86,11 +99,34 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '0', '1', '2', '3'])
     .default('false')
     .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  HTTPS_HEADERS: z.enum(['auto', 'always']).default('auto'),
   DB_POOL_MAX: int('DB_POOL_MAX', 10, 1, 200),
   METRICS_TOKEN: optionalString.refine((s) => s === undefined || s.length >= 16, {
     message: 'METRICS_TOKEN must be at least 16 characters (generate one with: openssl rand -hex 24)',
   }),
   WEB_DIR: optionalString,
+  UPLOAD_MAX_BYTES: int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 2 ** 40),
+  UPLOAD_QUOTA_BYTES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) < 1 || Number(raw.trim()) > 2 ** 50) {
+        ctx.addIssue({ code: 'custom', message: 'UPLOAD_QUOTA_BYTES must be a positive number of bytes (or unset for no quota)' });
+        return z.NEVER;
+      }
+      return Number(raw.trim());
+    }),
+  UPLOAD_RATE_LIMIT: int('UPLOAD_RATE_LIMIT', 60, 1, 1_000_000),
+  S3_BUCKET: optionalString,
+  S3_PREFIX: optionalString,
+  S3_REGION: optionalString,
+  S3_ENDPOINT: optionalString.refine((u) => u === undefined || /^https?:\/\/[^/]+/.test(u), {
+    message: 'S3_ENDPOINT must look like https://s3.example.com or http://minio:9000',
+  }),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
 });
 
 export interface Config {
@@ -104,6 +140,8 @@ export interface Config {
   refreshTokenTtl: number;
   bcryptRounds: number;
   corsOrigins: string[];
+  /** Other messenger servers the web client served here may sign in to (added to CSP connect-src). */
+  connectOrigins: string[];
   redisUrl: string | undefined;
   /** Namespaces every Redis key and stream, so several deployments (or test servers) can share one Redis. */
   redisPrefix: string;
@@ -121,11 +159,34 @@ export interface Config {
   socketEventRate: number;
   socketEventBurst: number;
   trustProxy: number;
+  /**
+   * When HSTS and CSP upgrade-insecure-requests are sent: 'auto' = only on requests that came over TLS (directly, or
+   * through a proxy trusted by TRUST_PROXY); 'always' = on every response (TLS terminated by a proxy we cannot see).
+   */
+  httpsHeaders: 'auto' | 'always';
   dbPoolMax: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset = open (keep it off the public proxy). */
   metricsToken: string | undefined;
   /** Folder of the built web client served at `/`; unset = renderer/dist when it exists. */
   webDir: string | undefined;
+  /** Largest upload in bytes (UPLOAD_MAX_BYTES, default 25 MiB). */
+  uploadMaxBytes: number;
+  /** Bytes of uploads one user may hold; undefined = no quota. */
+  uploadQuotaBytes: number | undefined;
+  /** Uploads per user per minute. */
+  uploadRateLimit: number;
+  /** An S3-compatible object store for files (several replicas); undefined = the folder DATA_DIR/files. */
+  s3:
+    | {
+        bucket: string;
+        prefix: string;
+        region: string;
+        endpoint: string | undefined;
+        forcePathStyle: boolean;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+      }
+    | undefined;
   version: string;
 }
 
@@ -179,6 +240,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const dataDir = path.resolve(e.DATA_DIR);
+  const s3Named = [e.S3_PREFIX, e.S3_REGION, e.S3_ENDPOINT, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY].some((v) => v !== undefined);
+  if (!e.S3_BUCKET && s3Named) throw new ConfigError('Invalid configuration: S3_BUCKET is required when any other S3_* variable is set');
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the default AWS credential chain)',
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -190,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtl: e.REFRESH_TOKEN_TTL,
     bcryptRounds: e.BCRYPT_ROUNDS,
     corsOrigins: e.CORS_ORIGINS,
+    connectOrigins: e.CONNECT_ORIGINS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
@@ -204,9 +273,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketEventRate: e.SOCKET_EVENT_RATE,
     socketEventBurst: e.SOCKET_EVENT_BURST,
     trustProxy: e.TRUST_PROXY,
+    httpsHeaders: e.HTTPS_HEADERS,
     dbPoolMax: e.DB_POOL_MAX,
     metricsToken: e.METRICS_TOKEN,
     webDir: e.WEB_DIR,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES,
+    uploadRateLimit: e.UPLOAD_RATE_LIMIT,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          prefix: e.S3_PREFIX ?? '',
+          region: e.S3_REGION ?? 'us-east-1',
+          endpoint: e.S3_ENDPOINT,
+          // MinIO and most self-hosted stores serve buckets as paths; AWS prefers virtual hosts.
+          forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'true' : e.S3_ENDPOINT !== undefined,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+        }
+      : undefined,
     version: readVersion(),
   };
 }

@@ -1,6 +1,7 @@
 // The composition root: builds every dependency from the config and wires them. Tests use it exactly like main.ts.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Request } from 'express';
 import { AuthService } from './auth/auth.service.js';
@@ -13,6 +14,14 @@ import { createKnex, ensureMysqlDatabase } from './db/knex.js';
 import { migrateLatest } from './db/migrate.js';
 import { DomainEventBus } from './events.js';
 import { createApp } from './http/app.js';
+import type { FileStore } from './files/file-store.js';
+import { filesRoutes } from './files/files.routes.js';
+import { FilesService } from './files/files.service.js';
+import { LocalFileStore } from './files/local-store.js';
+import type { S3FileStore } from './files/s3-store.js';
+import { UploadSweeper } from './files/sweeper.js';
+import { UploadsRepository } from './files/uploads.repository.js';
+import { UploadsService } from './files/uploads.service.js';
 import { createLimiter, SendLimiter } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -25,6 +34,9 @@ import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
 import { connectRedis, type RedisClients } from './redis.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
+import { createSearchIndex } from './search/search-index.js';
+import { searchRoutes } from './search/search.routes.js';
+import { SearchService } from './search/search.service.js';
 import { RoomsRepository } from './rooms/rooms.repository.js';
 import { roomsRoutes } from './rooms/rooms.routes.js';
 import { RoomsService } from './rooms/rooms.service.js';
@@ -37,6 +49,10 @@ export interface Services {
   users: UsersService;
   rooms: RoomsService;
   messages: MessagesService;
+  uploads: UploadsService;
+  files: FilesService;
+  sweeper: UploadSweeper;
+  search: SearchService;
 }
 
 export interface ServerHandle {
@@ -50,6 +66,7 @@ export interface ServerHandle {
   services: Services;
   metrics: Metrics;
   redis: RedisClients | undefined;
+  store: FileStore;
   /** Listens on config.port (0 = a free port) and resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -59,6 +76,11 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Creates the MySQL database when missing (tests, first start). Default true. */
   createDatabase?: boolean;
+  /**
+   * Keep the search index in step with message writes. Default true; only the benchmark turns it off, to measure
+   * what indexing costs a send (a server run without it has an index that misses messages).
+   */
+  searchIndex?: boolean;
 }
 
 function bearer(req: Request): string | undefined {
@@ -98,7 +120,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const usersRepo = new UsersRepository(knex);
   const sessionsRepo = new SessionsRepository(knex);
   const roomsRepo = new RoomsRepository(knex);
-  const messagesRepo = new MessagesRepository(knex);
+  const searchIndex = await createSearchIndex(knex);
+  logger.info({ engine: searchIndex.engine }, 'message search');
+  const messagesRepo = new MessagesRepository(knex, options.searchIndex === false ? undefined : searchIndex);
   const extras = new ExtrasRepository(knex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
   const passwords = new PasswordHasher(config.bcryptRounds);
@@ -140,7 +164,29 @@ export async function createServer(config: Config, options: CreateServerOptions 
     extras,
     events,
   });
+  // The AWS SDK is loaded only when an object store is configured: it is large, and the CLI builds a server too.
+  const s3: S3FileStore | undefined = config.s3 ? new (await import('./files/s3-store.js')).S3FileStore(config.s3) : undefined;
+  const store: FileStore = s3 ?? new LocalFileStore(path.join(config.dataDir, 'files'));
+  const uploadsRepo = new UploadsRepository(knex);
+  const uploads = new UploadsService({
+    repo: uploadsRepo,
+    store,
+    tmpRoot: path.join(config.dataDir, 'tmp'),
+    maxBytes: config.uploadMaxBytes,
+    quotaBytes: config.uploadQuotaBytes,
+    limiter: createLimiter({ keyPrefix: `${config.redisPrefix}:upload`, points: config.uploadRateLimit, durationSeconds: 60 }, redis),
+    logger,
+  });
+  await uploads.start();
+  const files = new FilesService(uploadsRepo, store, uploads, users);
+  const sweeper = new UploadSweeper(uploadsRepo, uploads, logger);
+  sweeper.start();
+  // Recalling a message takes its file away at once, not at the next sweep.
+  events.on('message:updated', (m) => {
+    if (m.deletedAt) files.discardForMessage(m.id).catch((err: unknown) => logger.warn({ err }, 'removing a recalled file failed'));
+  });
   const messages = new MessagesService({
+    uploads: uploadsRepo,
     knex,
     messages: messagesRepo,
     views: messageViews,
@@ -150,9 +196,17 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sendLimiter: new SendLimiter(config.sendRateBurst, config.sendRatePerSecond, redis, config.redisPrefix),
   });
   rooms.useSystemPoster(messages);
-  const services: Services = { auth, users, rooms, messages };
+  const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
+  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search };
 
-  const routes = [...authRoutes(auth), ...usersRoutes(users), ...roomsRoutes(rooms), ...messagesRoutes(messages)];
+  const routes = [
+    ...authRoutes(auth),
+    ...usersRoutes(users),
+    ...roomsRoutes(rooms),
+    ...messagesRoutes(messages),
+    ...filesRoutes(uploads, files, store),
+    ...searchRoutes(search),
+  ];
   const app = createApp({
     config,
     knex,
@@ -190,6 +244,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     services,
     redis: redisClients,
     metrics,
+    store,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -211,6 +266,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const force = setTimeout(() => http.closeAllConnections(), 3000);
       await httpClosed;
       clearTimeout(force);
+      await sweeper.stop();
+      await uploads.stop();
+      s3?.close();
       await presence.close();
       await knex.destroy();
       await redisClients?.close();

@@ -9,6 +9,7 @@ import { AppController } from './services/controller.js';
 import { useAppStore } from './store/index.js';
 import type { ThemePreference } from './store/ui.js';
 import './styles.css';
+import './layout.css';
 
 initI18n();
 const theme = localStorage.getItem('messenger.theme');

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Knex } from 'knex';
@@ -11,8 +12,12 @@ import { LIMITS } from '../../protocol/schemas.js';
 import type { Config } from '../config.js';
 import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { originAllowed } from '../realtime/gateway.js';
 import { buildOpenApi } from './openapi.js';
 import { mountRoutes, type Authenticate, type RouteSpec } from './route.js';
+
+/** On GET /api/health from a browser: `allowed` or `refused`, for the Origin it sent (see originAllowed). */
+export const ORIGIN_HEADER = 'Messenger-Origin';
 
 export interface AppDeps {
   config: Config;
@@ -56,8 +61,42 @@ export async function checkDatabase(knex: Knex, timeoutMs = 2000): Promise<boole
 }
 
 function webRoot(config: Config): string | undefined {
-  const candidates = config.webDir ? [config.webDir] : [path.resolve('renderer/dist'), path.resolve('dist/renderer')];
+  const candidates = config.webDir ? [path.resolve(config.webDir)] : [path.resolve('renderer/dist'), path.resolve('dist/renderer')];
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
+}
+
+/**
+ * helmet, with the HTTPS-only headers (HSTS, CSP upgrade-insecure-requests) only where they are right: a LAN server
+ * reached over plain http would otherwise tell the browser to fetch its own scripts over https (a blank page), and
+ * pin https for a year. req.secure honours TRUST_PROXY, so a TLS proxy's X-Forwarded-Proto counts when trusted.
+ */
+function securityHeaders(config: Config): RequestHandler {
+  const directives = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    // blob: for images and files fetched with the bearer token (no public file URLs exist).
+    'img-src': ["'self'", 'data:', 'https:', 'blob:'],
+    // Socket.IO's websocket to another server needs its ws(s):// twin; 'self' covers our own in current browsers.
+    'connect-src': ["'self'", ...config.connectOrigins.flatMap((o) => [o, o.replace(/^http/, 'ws')])],
+    'object-src': ["'none'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+  };
+  const common = { crossOriginResourcePolicy: { policy: 'same-site' as const } };
+  const overTls = helmet({
+    ...common,
+    contentSecurityPolicy: { useDefaults: true, directives: { ...directives, 'upgrade-insecure-requests': [] } },
+  });
+  const plain = helmet({
+    ...common,
+    strictTransportSecurity: false,
+    // Browsers ignore COOP on an untrustworthy origin and say so in the console; do not send what cannot apply.
+    crossOriginOpenerPolicy: false,
+    contentSecurityPolicy: { useDefaults: true, directives: { ...directives, 'upgrade-insecure-requests': null } },
+  });
+  return (req, res, next) => (config.httpsHeaders === 'always' || req.secure ? overTls : plain)(req, res, next);
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -84,25 +123,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'https:'],
-          'connect-src': ["'self'"],
-          'object-src': ["'none'"],
-          'frame-ancestors': ["'none'"],
-          'base-uri': ["'self'"],
-          'form-action': ["'self'"],
-        },
-      },
-      crossOriginResourcePolicy: { policy: 'same-site' },
-    }),
-  );
+  app.use(securityHeaders(config));
 
   for (const mw of deps.before ?? []) app.use(mw);
 
@@ -120,6 +141,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
   api.use(express.json({ limit: LIMITS.jsonBodyBytes, strict: true, type: ['application/json', 'application/*+json'] }));
 
+  // Health is public and credential-free, so any page may read it; a browser's request also learns whether its
+  // origin may use this server (REST and sockets both), so a web client pointed here can say why it cannot.
+  api.use('/health', cors({ origin: '*', credentials: false, exposedHeaders: [ORIGIN_HEADER] }), (req, res, next) => {
+    if (req.headers.origin) res.setHeader(ORIGIN_HEADER, originAllowed(req, config.corsOrigins) ? 'allowed' : 'refused');
+    next();
+  });
   api.get('/health', async (_req, res) => {
     const [ok, redis] = await Promise.all([checkDatabase(knex), deps.redisHealth?.() ?? Promise.resolve('off' as const)]);
     // Without its database a node cannot serve (503: take it out of the load balancer); without Redis it serves
@@ -144,12 +171,24 @@ export function createApp(deps: AppDeps): express.Express {
 
   const root = webRoot(config);
   if (root) {
+    // Source maps stay out of the build (vite.config.ts); refuse them anyway should an older build still hold some.
+    app.get(/\.map$/, (req: Request) => {
+      throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
+    });
+    // Precompressed at build time: brotli when the browser takes it, else gzip, else the plain file (Vary set).
     app.use(
-      express.static(root, {
+      expressStaticGzip(root, {
+        enableBrotli: true,
+        orderPreference: ['br', 'gzip'],
         index: 'index.html',
-        maxAge: '1h',
-        setHeaders: (res, file) => {
-          if (file.endsWith('index.html')) res.setHeader('Cache-Control', 'no-cache');
+        serveStatic: {
+          maxAge: '1h',
+          setHeaders: (res, file) => {
+            const rel = path.relative(root, file).split(path.sep).join('/');
+            // Vite names everything under assets/ by content hash: a changed file is a new URL.
+            if (rel.startsWith('assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+            else if (/^index\.html(\.br|\.gz)?$/.test(rel)) res.setHeader('Cache-Control', 'no-cache');
+          },
         },
       }),
     );

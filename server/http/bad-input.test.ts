@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../protocol/errors.js';
+import { LIMITS } from '../../protocol/schemas.js';
 import { startTestServer, type TestServer, type TestUser } from '../test/harness.js';
 import { createRoom, expectNoLeak, send } from '../test/expect.js';
 
@@ -268,7 +269,9 @@ function requestArb(op: Operation): fc.Arbitrary<BadRequest> {
     if (op.queryParams.includes('q'))
       withDefect(
         'query q',
-        fc.oneof(withNul, fc.constant('x'.repeat(51))).map((v) => ({ query: `?q=${encodeURIComponent(v)}` })),
+        fc
+          .oneof(withNul, fc.constant('x'.repeat((op.path === '/search/messages' ? LIMITS.searchQueryMax : LIMITS.searchMax) + 1)))
+          .map((v) => ({ query: `?q=${encodeURIComponent(v)}` })),
       );
   }
   return fc.oneof(...defects);

@@ -20,6 +20,8 @@ export interface RouteContext<B, Q, P> {
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** The handler wrote the response itself (a file download). */
+  streamed?: boolean;
 }
 
 export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
@@ -68,6 +70,7 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[], authen
       }
       const body = route.body ? parseOrThrow(route.body, req.body) : undefined;
       const reply = await route.handler({ req, res, body, query, params, principal, address: req.ip ?? 'unknown' });
+      if (reply.streamed) return;
       const status = reply.status ?? 200;
       if (reply.body === undefined) res.status(status).end();
       else res.status(status).json(reply.body);

@@ -2,7 +2,10 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.js';
 import { MessageModel } from '../db/models.js';
+import { transact } from '../db/transaction.js';
 import { num } from '../db/values.js';
+import type { Attachment } from '../../protocol/types.js';
+import type { SearchIndex } from '../search/search-index.js';
 
 export type MessageRow = MessageModel;
 
@@ -13,6 +16,8 @@ export interface NewMessage {
   kind: 'text' | 'image' | 'file' | 'system';
   body: string;
   replyToId: number | null;
+  /** The upload an image/file message holds: claimed in the transaction that writes the message. */
+  attachment?: NonNullable<Attachment> | null;
   /** Member ids the body mentions (resolved before the write; stored in its transaction). */
   mentions?: readonly number[];
   /** Set on kind 'system': what happened. Written whether or not the sender (the actor) is still a member. */
@@ -20,7 +25,16 @@ export interface NewMessage {
 }
 
 export class MessagesRepository {
-  constructor(private readonly knex: Knex) {}
+  /** `search` is told of every insert, edit and recall inside the transaction that makes it. */
+  constructor(
+    private readonly knex: Knex,
+    private readonly search?: SearchIndex,
+  ) {}
+
+  async findByIds(ids: readonly number[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    return MessageModel.query(this.knex).whereIn('id', [...ids]);
+  }
 
   async findById(id: number, trx?: Knex.Transaction): Promise<MessageRow | undefined> {
     return MessageModel.query(trx ?? this.knex).findById(id);
@@ -99,7 +113,7 @@ export class MessagesRepository {
         client_id: m.clientId,
         kind: m.kind,
         body: m.body,
-        attachment: null,
+        attachment: m.attachment ? JSON.stringify(m.attachment) : null,
         reply_to_id: m.replyToId,
         system: m.system ? JSON.stringify(m.system) : null,
         created_at: now,
@@ -113,6 +127,7 @@ export class MessagesRepository {
     if (all.length === 1) {
       const rows = [[build(all[0]!, num(firstId))]];
       await this.insertMentions(runs, rows, trx);
+      await this.search?.add(trx, rows[0]!);
       return rows;
     }
     const ids = (await trx('messages')
@@ -126,6 +141,7 @@ export class MessagesRepository {
     const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
     const rows = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
     await this.insertMentions(runs, rows, trx);
+    await this.search?.add(trx, rows.flat());
     return rows;
   }
 
@@ -149,12 +165,25 @@ export class MessagesRepository {
     await this.knex.transaction(async (trx) => {
       const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
       if (!changed) return;
+      await this.search?.update(trx, id, body);
       await trx('message_mentions').where('message_id', id).delete();
       const row = await MessageModel.query(trx).findById(id);
       const values = mentions.map((userId) => ({ message_id: id, user_id: userId, room_id: row!.room_id, seq: num(row!.seq) }));
       for (let i = 0; i < values.length; i += 200) await trx('message_mentions').insert(values.slice(i, i + 200));
     });
     return this.findById(id);
+  }
+
+  /**
+   * Marks the sender's upload as held by `messageId`, inside the transaction that wrote the message. False when
+   * it is not the sender's or another message holds it already: the caller rolls back.
+   */
+  async claimUpload(uploadId: number, senderId: number, messageId: number, trx: Knex.Transaction): Promise<boolean> {
+    const n = await trx('uploads')
+      .where({ id: uploadId, uploader_id: senderId, purpose: 'attachment' })
+      .whereNull('message_id')
+      .update({ message_id: messageId });
+    return n === 1;
   }
 
   /** Ascending page of a room: the newest, `before` a seq (walking back) or `after` a seq (catching up). */
@@ -185,18 +214,45 @@ export class MessagesRepository {
   }
 
   async edit(id: number, body: string): Promise<MessageRow | undefined> {
-    await MessageModel.query(this.knex).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+    await transact(this.knex, async (trx) => {
+      const changed = await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body, edited_at: new Date() });
+      if (changed) await this.search?.update(trx, id, body);
+    });
     return this.findById(id);
   }
 
   /** Recall empties the message: its mentions (no longer unread mentions) and reactions go with the body. */
   async recall(id: number): Promise<MessageRow | undefined> {
-    await this.knex.transaction(async (trx) => {
-      await MessageModel.query(trx).findById(id).whereNull('deleted_at').patch({ body: '', attachment: null, deleted_at: new Date() });
+    await transact(this.knex, async (trx) => {
+      const changed = await MessageModel.query(trx)
+        .findById(id)
+        .whereNull('deleted_at')
+        .patch({ body: '', attachment: null, deleted_at: new Date() });
+      if (changed) await this.search?.remove(trx, id);
       await trx('message_mentions').where('message_id', id).delete();
       await trx('message_reactions').where('message_id', id).delete();
     });
     return this.findById(id);
+  }
+
+  /**
+   * A page of `limit` centred on `around` (ascending seq): half before it, the rest from it on; near either end of
+   * the room the other side fills the page.
+   */
+  async pageAround(
+    roomId: number,
+    around: number,
+    limit: number,
+  ): Promise<{ rows: MessageRow[]; hasMoreBefore: boolean; hasMoreAfter: boolean }> {
+    const older = await this.page(roomId, { before: Math.max(around, 1), limit });
+    const newer = await this.page(roomId, { after: Math.max(around - 1, 0), limit });
+    const takeBefore = Math.min(older.rows.length, Math.max(Math.floor(limit / 2), limit - newer.rows.length));
+    const takeAfter = Math.min(newer.rows.length, limit - takeBefore);
+    return {
+      rows: [...older.rows.slice(older.rows.length - takeBefore), ...newer.rows.slice(0, takeAfter)],
+      hasMoreBefore: older.hasMore || takeBefore < older.rows.length,
+      hasMoreAfter: newer.hasMore || takeAfter < newer.rows.length,
+    };
   }
 
   /** The message at each room's last seq, one query for all rooms. */

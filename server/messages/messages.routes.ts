@@ -21,7 +21,7 @@ export function messagesRoutes(messages: MessagesService): RouteSpec[] {
       path: '/rooms/:id/messages',
       tag,
       auth: true,
-      summary: 'History by seq: newest page, before=, or after=',
+      summary: 'History by seq: newest page, before=, after=, or around= (a page centred on a seq)',
       params: IdParams,
       query: HistoryQuery,
       responses: [{ status: 200, description: 'Page (ascending seq)', schema: HistoryPageSchema }],
@@ -29,6 +29,7 @@ export function messagesRoutes(messages: MessagesService): RouteSpec[] {
         body: await messages.history(principal.userId, params.id, {
           before: query.before,
           after: query.after,
+          around: query.around,
           limit: query.limit ?? LIMITS.pageDefault,
         }),
       }),

@@ -1,9 +1,10 @@
 // Sending, history, edit and recall. A message is committed before anyone hears of it.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Attachment, HistoryPage, Message, Reaction, ReactionsChange, SystemEvent } from '../../protocol/types.js';
 import { mentionedNames } from '../../protocol/mentions.js';
 import { LIMITS } from '../../protocol/schemas.js';
-import type { HistoryPage, Message, Reaction, ReactionsChange, SystemEvent } from '../../protocol/types.js';
+import type { UploadsRepository } from '../files/uploads.repository.js';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound } from '../errors.js';
 import type { DomainEventBus } from '../events.js';
 import type { SendLimiter } from '../limits.js';
@@ -23,6 +24,7 @@ export interface MessagesDeps {
   rooms: RoomsService;
   events: DomainEventBus;
   sendLimiter: SendLimiter;
+  uploads: UploadsRepository;
 }
 
 export interface SystemInput {
@@ -34,9 +36,15 @@ export interface SystemInput {
 export interface SendInput {
   clientId: string;
   body: string;
-  kind?: 'text' | undefined;
+  kind?: 'text' | 'image' | 'file' | undefined;
+  attachmentId?: number | undefined;
   replyToId?: number | null | undefined;
 }
+
+const noSuchUpload = () =>
+  new AppError('VALIDATION_FAILED', 'attachmentId: no upload of yours with that id', {
+    details: [{ path: 'attachmentId', message: 'no upload of yours with that id' }],
+  });
 
 export class MessagesService {
   private readonly order: RoomOrder;
@@ -65,6 +73,13 @@ export class MessagesService {
         });
       }
     }
+    const kind = input.kind ?? 'text';
+    let attachment: NonNullable<Attachment> | null = null;
+    if (kind !== 'text') {
+      const resolved = await this.attachmentFor(userId, roomId, input, kind);
+      if ('message' in resolved) return resolved;
+      attachment = resolved.attachment;
+    }
     try {
       await this.d.sendLimiter.consume(userId);
     } catch (err) {
@@ -83,15 +98,21 @@ export class MessagesService {
       roomId,
       senderId: userId,
       clientId: input.clientId,
-      kind: 'text',
+      kind,
       body: input.body,
       replyToId,
+      attachment,
       mentions,
     });
     if (outcome.kind === 'not-member') {
       // Say 404 or 403 the way every other route does; a member we raced with a removal gets a retry.
       await this.d.rooms.requireMember(roomId, userId);
       throw new AppError('SERVICE_UNAVAILABLE', 'the room changed while sending; retry');
+    }
+    if (outcome.kind === 'attachment-taken') {
+      throw new AppError('CONFLICT', 'that upload is already attached to a message', {
+        details: [{ path: 'attachmentId', message: 'already attached to a message' }],
+      });
     }
     if (outcome.kind === 'duplicate') {
       // The same clientId again (a retry, or a race on another connection): the first message stands.
@@ -116,6 +137,43 @@ export class MessagesService {
     }
     this.order.complete(message);
     return { message, created: true };
+  }
+
+  /**
+   * The upload an image/file message will hold: the sender's own, of the matching kind. Whether another message
+   * holds it already is decided in the write transaction; a retry of a stored message (same clientId) is answered
+   * with that message even when its upload is gone (recalled and swept).
+   */
+  private async attachmentFor(
+    userId: number,
+    roomId: number,
+    input: SendInput,
+    kind: 'image' | 'file',
+  ): Promise<{ attachment: NonNullable<Attachment> } | { message: Message; created: boolean }> {
+    const upload = input.attachmentId === undefined ? undefined : await this.d.uploads.findById(input.attachmentId);
+    if (!upload || upload.uploader_id !== userId || upload.purpose !== 'attachment') {
+      const stored = await this.d.messages.findBySenderClient(userId, input.clientId);
+      if (stored) {
+        await this.d.rooms.requireMember(roomId, userId);
+        return this.duplicate(stored, roomId);
+      }
+      throw noSuchUpload();
+    }
+    const isImage = upload.width !== null;
+    if ((kind === 'image') !== isImage) {
+      const message = isImage ? 'is an image: send it with kind "image"' : 'is not an image: send it with kind "file"';
+      throw new AppError('VALIDATION_FAILED', `attachmentId ${message}`, { details: [{ path: 'kind', message }] });
+    }
+    return {
+      attachment: {
+        id: upload.id,
+        name: upload.name,
+        mimeType: upload.mime,
+        size: upload.size,
+        width: upload.width,
+        height: upload.height,
+      },
+    };
   }
 
   /**
@@ -163,9 +221,14 @@ export class MessagesService {
   async history(
     userId: number,
     roomId: number,
-    opts: { before?: number | undefined; after?: number | undefined; limit: number },
+    opts: { before?: number | undefined; after?: number | undefined; around?: number | undefined; limit: number },
   ): Promise<HistoryPage> {
     await this.d.rooms.requireMember(roomId, userId);
+    if (opts.around !== undefined) {
+      const page = await this.d.messages.pageAround(roomId, opts.around, opts.limit);
+      const messages = await this.d.views.many(page.rows);
+      return { messages, hasMore: page.hasMoreBefore, hasMoreBefore: page.hasMoreBefore, hasMoreAfter: page.hasMoreAfter };
+    }
     const { rows, hasMore } = await this.d.messages.page(roomId, opts);
     return { messages: await this.d.views.many(rows), hasMore };
   }
@@ -192,7 +255,8 @@ export class MessagesService {
     const { row } = await this.visible(userId, messageId);
     if (row.sender_id !== userId) throw forbidden('only the sender can edit a message');
     if (row.deleted_at) throw conflict('a recalled message cannot be edited');
-    if (row.kind !== 'text') throw conflict('only text messages can be edited');
+    // A caption can be corrected; the attachment itself stays.
+    if (row.kind === 'system') throw conflict('system messages cannot be edited');
     if (row.body === body) return this.d.views.one(row);
     // Mentions follow the committed body: an edit that adds or removes a name adds or removes the mention.
     const mentions = await this.mentions(row.room_id, userId, body);

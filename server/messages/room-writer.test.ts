@@ -88,6 +88,7 @@ describe('group commit across rooms', () => {
     kind: 'text',
     body: clientId,
     replyToId: null,
+    attachment: null,
   });
 
   it('sends waiting in several rooms share one transaction; each room keeps gap-free seqs and true ids', async () => {

@@ -11,7 +11,15 @@ import { retryOnConflict } from '../db/transaction.js';
 import type { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
 import type { RoomOrder } from './room-order.js';
 
-export type WriteOutcome = { kind: 'inserted'; row: MessageRow } | { kind: 'not-member' } | { kind: 'duplicate' };
+export type WriteOutcome =
+  | { kind: 'inserted'; row: MessageRow }
+  | { kind: 'not-member' }
+  | { kind: 'duplicate' }
+  /** The upload is not the sender's to attach, or another message holds it already. */
+  | { kind: 'attachment-taken' };
+
+/** Thrown inside a transaction to roll it back when an upload cannot be claimed. */
+class AttachmentTaken extends Error {}
 
 interface Pending {
   input: NewMessage;
@@ -123,11 +131,13 @@ export class RoomWriter {
           if (seq === undefined) return { kind: 'not-member' };
           allocate(input.roomId, seq);
           const [row] = await this.repo.insertRun([input], seq, trx);
+          await this.claim([input], [row!], trx);
           return { kind: 'inserted', row: row! };
         }),
       );
     } catch (err) {
       if (isUniqueViolation(err)) return { kind: 'duplicate' };
+      if (err instanceof AttachmentTaken) return { kind: 'attachment-taken' };
       throw err;
     }
   }
@@ -153,6 +163,7 @@ export class RoomWriter {
           for (const job of sorted) plans.push(await this.plan(job, taken, seen, trx, allocate));
           const runs = plans.filter((p) => p.writable.length > 0).map((p) => ({ first: p.first, inputs: p.writable }));
           const rows = runs.length > 0 ? await this.repo.insertRuns(runs, trx) : [];
+          for (let r = 0; r < runs.length; r++) await this.claim(runs[r]!.inputs, rows[r]!, trx);
           let run = 0;
           return plans.map((plan) => {
             if (plan.writable.length === 0) return plan.result;
@@ -163,7 +174,9 @@ export class RoomWriter {
         }),
       );
     } catch (err) {
-      if (!isUniqueViolation(err)) {
+      // A clientId race with another node, or an upload that cannot be claimed: one transaction per message tells
+      // the failing one apart from the rest.
+      if (!isUniqueViolation(err) && !(err instanceof AttachmentTaken)) {
         for (const job of sorted) for (const p of job.batch) p.reject(err);
         return;
       }
@@ -216,6 +229,15 @@ export class RoomWriter {
     const first = last - writable.length + 1;
     writable.forEach((_, i) => allocate(job.roomId, first + i));
     return { result, writable, first };
+  }
+
+  /** Claims the uploads of image/file messages just written; any refusal rolls the whole transaction back. */
+  private async claim(inputs: readonly NewMessage[], rows: readonly MessageRow[], trx: Knex.Transaction): Promise<void> {
+    for (let i = 0; i < inputs.length; i++) {
+      const m = inputs[i]!;
+      if (m.attachment && !(await this.repo.claimUpload(m.attachment.id, m.senderId, Number(rows[i]!.id), trx)))
+        throw new AttachmentTaken();
+    }
   }
 
   /** A transaction whose allocated seqs are handed back to RoomOrder if it does not commit. */

@@ -124,6 +124,23 @@ export class RoomsService {
     return views.sort((a, b) => activity(b) - activity(a) || b.id - a.id);
   }
 
+  /** The names the caller sees for some of their live rooms (a direct room is named after the other member). */
+  async names(userId: number, roomIds: readonly number[]): Promise<Map<number, string>> {
+    const rows = await this.d.rooms.memberships(userId, roomIds);
+    const peers = await this.d.rooms.peers(
+      userId,
+      rows.filter((r) => r.kind === 'direct').map((r) => r.id),
+    );
+    const peerRows = await this.d.users.findByIds([...new Set(peers.values())]);
+    return new Map(
+      rows.map((r) => {
+        const peerId = peers.get(r.id);
+        const peer = peerId !== undefined ? peerRows.get(peerId) : undefined;
+        return [r.id, r.kind === 'direct' ? (peer?.display_name ?? 'Direct message') : r.name];
+      }),
+    );
+  }
+
   /** The caller's rooms as session:ready needs them: one query (shared with other callers at the same moment). */
   async markers(userId: number): Promise<{ id: number; lastSeq: number; lastReadSeq: number }[]> {
     return (await this.d.rooms.markersOf(userId)) ?? [];

@@ -15,6 +15,7 @@ function setup(login: DesktopApi['login']) {
   const desktop = {
     platform: 'desktop',
     getServerUrl: async () => ({ ok: true, value: 'https://chat.example.test' }),
+    sessionPersistence: async () => ({ ok: true, value: 'secure' }),
     login,
   } as unknown as DesktopApi;
   // Components read the app's store, so the test drives that one.

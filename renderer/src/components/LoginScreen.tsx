@@ -10,6 +10,14 @@ import { selectSession } from '../store/selectors.js';
 import { useController } from './context.js';
 
 type Mode = 'login' | 'register';
+/** Failures that are about the server address: shown under that field, not as a general error. */
+const SERVER_ADDRESS_CODES = new Set([
+  'CONNECT_BLOCKED',
+  'SERVER_UNREACHABLE',
+  'ORIGIN_REFUSED',
+  'NOT_A_MESSENGER_SERVER',
+  'NETWORK_ERROR',
+]);
 type Field = 'serverUrl' | 'login' | 'username' | 'email' | 'password' | 'displayName';
 
 export function LoginScreen() {
@@ -28,7 +36,13 @@ export function LoginScreen() {
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
+  const [addressError, setAddressError] = useState<string | null>(null);
   const id = useId();
+
+  const [thisRunOnly, setThisRunOnly] = useState(false);
+  useEffect(() => {
+    void controller.desktop.sessionPersistence().then((r) => setThisRunOnly(r.ok && r.value === 'this-run-only'));
+  }, [controller]);
 
   useEffect(() => {
     void controller.desktop.getServerUrl().then((r) => {
@@ -37,7 +51,7 @@ export function LoginScreen() {
   }, [controller]);
 
   const errors: Partial<Record<Field, string | null>> = {
-    serverUrl: validate(t, 'serverUrl', values.serverUrl),
+    serverUrl: validate(t, 'serverUrl', values.serverUrl) ?? addressError,
     ...(mode === 'login'
       ? { login: values.login.trim() ? null : t('login.required'), password: values.password ? null : t('login.required') }
       : {
@@ -49,7 +63,8 @@ export function LoginScreen() {
   };
   const fields: Field[] =
     mode === 'login' ? ['serverUrl', 'login', 'password'] : ['serverUrl', 'username', 'displayName', 'email', 'password'];
-  const valid = fields.every((f) => !errors[f]);
+  // A refusal from the server at that address does not make the form invalid: trying again is allowed.
+  const valid = fields.every((f) => !errors[f] || (f === 'serverUrl' && errors[f] === addressError));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -57,6 +72,7 @@ export function LoginScreen() {
     if (!valid || busy) return;
     setBusy(true);
     setServerError(null);
+    setAddressError(null);
     if (controller.desktop.platform === 'web') requestNotificationPermission();
     const r = await controller.enter(
       mode === 'login'
@@ -70,7 +86,8 @@ export function LoginScreen() {
           }),
     );
     setBusy(false);
-    if (!r.ok) setServerError(errorText(t, r.error));
+    if (!r.ok && SERVER_ADDRESS_CODES.has(r.error.code)) setAddressError(errorText(t, r.error));
+    else if (!r.ok) setServerError(errorText(t, r.error));
   };
 
   const input = (f: Field, type = 'text', autoComplete = 'off') => {
@@ -86,7 +103,10 @@ export function LoginScreen() {
           value={values[f]}
           aria-invalid={err ? true : undefined}
           aria-describedby={err ? `${id}-${f}-err` : undefined}
-          onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+          onChange={(e) => {
+            setValues({ ...values, [f]: e.target.value });
+            if (f === 'serverUrl') setAddressError(null);
+          }}
           onBlur={() => setTouched({ ...touched, [f]: true })}
         />
         {err && (
@@ -110,6 +130,7 @@ export function LoginScreen() {
             {t(`login.ended.${endedReason}`)}
           </p>
         )}
+        {thisRunOnly && <p className="notice">{t('login.thisRunOnly')}</p>}
         {input('serverUrl', 'url', 'url')}
         {mode === 'login' ? (
           <>

@@ -19,6 +19,7 @@ import {
 import { Avatar } from './Avatar.js';
 import { SystemLine } from './room/SystemLine.js';
 import { useController } from './context.js';
+import { messagePreview } from '../../../protocol/preview.js';
 
 const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; active: boolean; selfId: number }) {
   const { t, i18n } = useTranslation();
@@ -35,15 +36,16 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   ) : last.kind === 'system' ? (
     <SystemLine message={last} />
   ) : (
-    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${last.body}`
+    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${messagePreview(last, { image: t('files.image'), file: t('files.file') })}`
   );
   const unread = room.unreadCount;
   const mentions = room.mentionCount;
-  const label = [
-    name,
+  // Named by its content (name, time, preview) plus hidden words for what only shows as an icon or a number, so
+  // the spoken name contains everything on screen (WCAG 2.5.3), name first.
+  const extra = [
+    room.muted ? t('rooms.muted') : '',
     unread ? t('rooms.unread', { count: unread }) : '',
     mentions ? t('mentions.unread', { count: mentions }) : '',
-    room.muted ? t('rooms.muted') : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -53,7 +55,6 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
         type="button"
         className={`room-row${active ? ' active' : ''}${unread && !room.muted ? ' has-unread' : ''}`}
         aria-current={active ? 'page' : undefined}
-        aria-label={label}
         data-room-id={room.id}
         onClick={() => void controller.openRoom(room.id)}
       >
@@ -83,6 +84,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
             )}
             {unread > 0 && <span className={`badge${room.muted ? ' muted' : ''}`}>{unread > 99 ? '99+' : unread}</span>}
           </span>
+          {extra && <span className="sr-only">, {extra}</span>}
         </span>
       </button>
     </li>
@@ -120,11 +122,22 @@ export function RoomList() {
   return (
     <nav className="sidebar" aria-label={t('rooms.region')}>
       <div className="sidebar-head">
-        <button type="button" className="me-button" onClick={() => setDialog('me')} aria-label={t('me.open')}>
+        {/* Named by its content (the visible name, then a hidden hint), so the spoken name starts with what is seen. */}
+        <button type="button" className="me-button" onClick={() => setDialog('me')}>
           {me && <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} size={30} />}
           <span className="me-name">{me?.displayName}</span>
+          <span className="sr-only">, {t('me.open')}</span>
         </button>
         <div className="head-actions">
+          <button
+            type="button"
+            className="icon"
+            onClick={() => useAppStore.getState().openSearch(useAppStore.getState().ui.activeRoomId)}
+            aria-label={t('search.open')}
+            title={t('search.open')}
+          >
+            <Icon name="searchText" />
+          </button>
           <button
             type="button"
             className="icon"

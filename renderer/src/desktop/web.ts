@@ -18,6 +18,7 @@ import {
 } from '../../../protocol/desktop.js';
 import type { AuthResult } from '../../../protocol/types.js';
 import i18next from 'i18next';
+import { probeServer } from './probe.js';
 
 const SETTINGS_KEY = 'messenger.settings';
 const SERVER_KEY = 'messenger.serverUrl';
@@ -99,6 +100,16 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
 
   let serverUrl = storage.getItem(SERVER_KEY) ?? origin;
   let token: AccessToken | null = null;
+  // Another server cannot set a cookie this page may send back (different site, credentials-less CORS), so with one
+  // the refresh token lives in this tab's memory only: the session lasts until the tab closes (this-run-only).
+  let memoryRefresh: string | null = null;
+  const isOwnServer = () => {
+    try {
+      return new URL(serverUrl).origin === origin;
+    } catch {
+      return false;
+    }
+  };
   let refreshing: Promise<DesktopResult<AccessToken>> | null = null;
 
   // Every auth call opts in to the cookie; fetch sends it because the API is same-origin.
@@ -107,13 +118,22 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     headers.set('X-Session-Cookie', '1');
     return fetch(input, { ...init, headers, credentials: 'same-origin' });
   };
-  const authApi = () => new ApiClient({ serverUrl, fetch: cookieFetch, getAccessToken: async () => token?.accessToken ?? null });
+  const authApi = () =>
+    new ApiClient({
+      serverUrl,
+      // (A bare `fetch` would be called with the client as `this`: Illegal invocation.)
+      fetch: isOwnServer() ? cookieFetch : (input, init) => fetch(input, { ...init, credentials: 'omit' }),
+      getAccessToken: async () => token?.accessToken ?? null,
+    });
 
   const adopt = (result: AuthResult): DesktopSession => {
     token = { accessToken: result.accessToken, expiresAt: result.accessTokenExpiresAt };
     storage.setItem(SERVER_KEY, serverUrl);
+    const own = isOwnServer();
+    if (!own) memoryRefresh = result.refreshToken;
     // A server-kept HttpOnly cookie survives reloads; nothing secret touches localStorage.
-    return { user: result.user, accessToken: result.accessToken, expiresAt: result.accessTokenExpiresAt, serverUrl, persistence: 'secure' };
+    const persistence = own ? ('secure' as const) : ('this-run-only' as const);
+    return { user: result.user, accessToken: result.accessToken, expiresAt: result.accessTokenExpiresAt, serverUrl, persistence };
   };
 
   const refresh = (): Promise<DesktopResult<AccessToken>> => {
@@ -122,7 +142,8 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     refreshing ??= (async () => {
       const run = async (): Promise<DesktopResult<AccessToken>> => {
         try {
-          const result = await authApi().refresh();
+          if (!isOwnServer() && !memoryRefresh) return fail('NOT_LOGGED_IN', 'no session with that server in this tab');
+          const result = await authApi().refresh(isOwnServer() ? undefined : (memoryRefresh ?? undefined));
           const s = adopt(result);
           return ok({ accessToken: s.accessToken, expiresAt: s.expiresAt });
         } catch (err) {
@@ -174,12 +195,15 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
       }
       // 401 without a cookie simply means "never logged in here".
       if (r.error.code === 'SESSION_EXPIRED' && /required/i.test(r.error.message)) return ok(null);
+      if (r.error.code === 'NOT_LOGGED_IN') return ok(null);
       return r;
     },
     async login(input) {
       const args = safe(() => DesktopLoginArgs.safeParse(input));
       if (!args.success) return fail('INVALID_ARGUMENT', args.error.issues[0]?.message ?? 'invalid input');
       serverUrl = args.data.serverUrl;
+      const refused = isOwnServer() ? null : await probeServer(serverUrl);
+      if (refused) return fail(refused, `cannot sign in to ${serverUrl} from this page (${refused})`);
       try {
         return ok(adopt(await authApi().login({ login: args.data.login, password: args.data.password, deviceName: deviceName() })));
       } catch (err) {
@@ -190,6 +214,8 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
       const args = safe(() => DesktopRegisterArgs.safeParse(input));
       if (!args.success) return fail('INVALID_ARGUMENT', args.error.issues[0]?.message ?? 'invalid input');
       serverUrl = args.data.serverUrl;
+      const refused = isOwnServer() ? null : await probeServer(serverUrl);
+      if (refused) return fail(refused, `cannot sign in to ${serverUrl} from this page (${refused})`);
       const { serverUrl: _ignored, ...body } = args.data;
       try {
         return ok(adopt(await authApi().register({ ...body, deviceName: deviceName() })));
@@ -203,15 +229,20 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     },
     async logout() {
       try {
-        if (token) await authApi().logout();
+        if (token) await authApi().logout(isOwnServer() ? undefined : (memoryRefresh ?? undefined));
       } catch {
         // Logging out must always succeed locally; the server session expires on its own.
       }
       token = null;
+      memoryRefresh = null;
       return ok(null);
     },
     async getServerUrl() {
       return ok(storage.getItem(SERVER_KEY) ?? origin);
+    },
+    async sessionPersistence() {
+      // The browser session is the server's HttpOnly cookie: it outlives the tab.
+      return ok('secure' as const);
     },
     async notify(input) {
       const settings = readSettings();

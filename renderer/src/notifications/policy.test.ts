@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { previewText, shouldNotify, type NotifyContext } from './policy.js';
+import { shouldNotify, type NotifyContext } from './policy.js';
 
 const ctx: NotifyContext = { selfId: 1, level: 'all', isDirect: false, doNotDisturb: false, activeRoomId: null, windowFocused: true };
 const msg = { roomId: 10, senderId: 2, kind: 'text', mentions: [] as number[] };
@@ -38,12 +38,5 @@ describe('shouldNotify', () => {
   });
   it('not for system messages', () => {
     expect(shouldNotify({ ...msg, kind: 'system' }, ctx)).toBe(false);
-  });
-});
-
-describe('previewText', () => {
-  it('flattens whitespace and shortens long text', () => {
-    expect(previewText('a\n\n b')).toBe('a b');
-    expect(previewText('x'.repeat(200), 10)).toBe('xxxxxxxxx…');
   });
 });

@@ -30,9 +30,3 @@ export function shouldNotify(m: NotifyCandidate, ctx: NotifyContext): boolean {
   if (ctx.windowFocused && ctx.activeRoomId === m.roomId) return false;
   return true;
 }
-
-/** The notification text: short, single line, and a recalled or empty body never shows as blank. */
-export function previewText(body: string, max = 140): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}

@@ -5,8 +5,10 @@ import type { DesktopApi, DesktopResult, DesktopSession, DesktopSettingsPatch, S
 import type { Message, MyRoom, NotifyLevel, Role, Visibility } from '../../../protocol/types.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomList } from '../store/selectors.js';
+import { AttachmentsService } from './attachments.js';
 import { preloadRichText } from '../components/room/RichText.js';
 import { localOutboxStore } from './outbox-store.js';
+import { navigate, roomRoute } from './router.js';
 import type { RealtimeLike } from './realtime-types.js';
 import { leaveRoomLocally, wireRealtime, type Wiring } from './wiring.js';
 
@@ -23,12 +25,19 @@ export class AppController {
   rt: RealtimeLike | null = null;
   private wiring: Wiring | null = null;
   private readonly offs: (() => void)[] = [];
+  readonly files: AttachmentsService;
 
   constructor(
     readonly store: AppStore,
     readonly desktop: DesktopApi,
     private readonly makeRealtime: RealtimeFactory = defaultFactory,
-  ) {}
+  ) {
+    this.files = new AttachmentsService(
+      store,
+      () => this.rt?.api ?? null,
+      (roomId, body, opts) => this.rt?.send(roomId, body, opts),
+    );
+  }
 
   private get s() {
     return this.store.getState();
@@ -39,7 +48,8 @@ export class AppController {
     this.offs.push(
       this.desktop.onSessionEnded((reason) => this.end(reason)),
       this.desktop.onResume(() => this.rt?.reconnectNow()),
-      this.desktop.onOpenRoom((roomId) => void this.openRoom(roomId)),
+      // Notification clicks and messenger:// links go through the router like any link (and wait for sign-in).
+      this.desktop.onOpenRoom((roomId) => navigate(roomRoute(roomId))),
       this.desktop.onSettingsChanged((settings) => this.s.setSettings(settings)),
     );
     const settings = await this.desktop.getSettings();
@@ -76,6 +86,8 @@ export class AppController {
     });
     this.rt = rt;
     this.wiring = wireRealtime({ rt, store: this.store, desktop: this.desktop, isVisible: () => document.visibilityState === 'visible' });
+    // Uploads that failed while offline go again once the connection is back.
+    this.offs.push(rt.on('state', (state) => state === 'online' && this.files.retryOffline()));
     this.offs.push(rt.on('session:ended', ({ reason }) => this.end(/revok|logged out/i.test(reason) ? 'revoked' : 'expired')));
     this.s.setOutbox(rt.outbox());
     rt.connect();
@@ -108,6 +120,7 @@ export class AppController {
     this.s.openRoom(null);
     this.s.setOutbox([]);
     this.s.resetUsers();
+    this.files.clear();
     for (const id of Object.keys(this.s.messages.byRoom)) this.s.dropRoomMessages(Number(id));
   }
 
@@ -150,6 +163,33 @@ export class AppController {
     } catch {
       this.s.setLoadingBefore(roomId, false);
     }
+  }
+
+  /**
+   * Opens a room at one message (a search result): the page around it (around=), joined to what the room already
+   * holds by older pages, so the loaded history stays one run of seqs up to the newest; the list then scrolls to
+   * the message and marks it.
+   */
+  async openAt(roomId: number, seq: number): Promise<void> {
+    await this.openRoom(roomId);
+    const rt = this.rt;
+    const first = () => this.s.messages.byRoom[roomId]?.items[0]?.seq;
+    if (rt && (first() === undefined || first()! > seq)) {
+      try {
+        const around = await rt.api.history(roomId, { around: seq, limit: 50 });
+        const end = around.messages[around.messages.length - 1]?.seq ?? seq;
+        for (let pages = 0; pages < 50; pages++) {
+          const held = first();
+          if (held === undefined || held <= end + 1) break;
+          this.s.addOlderPage(roomId, (await rt.api.history(roomId, { before: held, limit: 100 })).messages);
+        }
+        this.s.addMessages(roomId, around.messages);
+        this.s.usersSeen(around.messages.map((m) => m.sender));
+      } catch {
+        // Offline: the room opens where it is.
+      }
+    }
+    this.s.setHighlight({ roomId, seq });
   }
 
   /** The list has shown the room's messages up to `seq`: the read marker may move there. */

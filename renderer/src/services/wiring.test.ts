@@ -249,7 +249,9 @@ describe('wireRealtime', () => {
     emit('room:member-left', { roomId: 1, userId: 1 });
     s = store.getState();
     expect(s.rooms.byId[1]).toBeUndefined();
-    expect(s.ui.activeRoomId).toBeNull();
+    // The open room stays routed, and the pane can say why it went away.
+    expect(s.ui.activeRoomId).toBe(1);
+    expect(s.ui.roomGone).toEqual({ roomId: 1, reason: 'removed' });
   });
 
   it('keeps my own role in step with room:member-updated (ownership handed over to or from me)', async () => {

@@ -2,7 +2,8 @@
 // the unread badge. Kept apart from React so it can be tested with a fake realtime client and a fake desktop.
 import type { DesktopApi } from '../../../protocol/desktop.js';
 import type { Message } from '../../../protocol/types.js';
-import { previewText, shouldNotify } from '../notifications/policy.js';
+import { messagePreview } from '../../../protocol/preview.js';
+import { shouldNotify } from '../notifications/policy.js';
 import type { AppStore } from '../store/index.js';
 import { selectRoomName, selectUnreadTotal } from '../store/selectors.js';
 import type { RealtimeLike } from './realtime-types.js';
@@ -138,7 +139,7 @@ export function wireRealtime(deps: WiringDeps): Wiring {
         roomId: m.roomId,
         roomName: selectRoomName(known)(s()).slice(0, 200),
         senderName: m.sender.displayName.slice(0, 200),
-        body: previewText(m.body),
+        body: messagePreview(m),
         isDirect: known?.kind === 'direct',
       });
     }
@@ -164,14 +165,14 @@ export function wireRealtime(deps: WiringDeps): Wiring {
       if (room.peer) s().setOnline(room.peer.id, room.peer.online);
     }),
     rt.on('room:updated', (room) => s().patchRoom(room)),
-    rt.on('room:deleted', ({ roomId }) => leaveRoomLocally(store, roomId)),
+    rt.on('room:deleted', ({ roomId }) => roomWentAway(store, roomId, 'deleted')),
     rt.on('room:member-joined', ({ roomId, user }) => {
       s().setMemberCount(roomId, 1);
       s().setOnline(user.id, user.online);
       s().usersSeen([user]);
     }),
     rt.on('room:member-left', ({ roomId, userId }) => {
-      if (userId === s().session.user?.id) leaveRoomLocally(store, roomId);
+      if (userId === s().session.user?.id) roomWentAway(store, roomId, 'removed');
       else s().setMemberCount(roomId, -1);
     }),
     rt.on('room:member-updated', ({ roomId, userId, role }) => {
@@ -242,7 +243,20 @@ export function wireRealtime(deps: WiringDeps): Wiring {
 
 export function leaveRoomLocally(store: AppStore, roomId: number): void {
   const st = store.getState();
+  // Removed first, so the router sees the room is gone and replaces its history entry instead of keeping it for Back.
+  st.removeRoom(roomId);
   if (st.ui.activeRoomId === roomId) st.openRoom(null);
+  st.dropRoomMessages(roomId);
+}
+
+/**
+ * The room went away from elsewhere (deleted, or we were removed or left on another device). If it is open, it stays
+ * the active route and the conversation pane says what happened, instead of the room silently vanishing.
+ */
+export function roomWentAway(store: AppStore, roomId: number, reason: 'deleted' | 'removed'): void {
+  const st = store.getState();
+  if (st.ui.activeRoomId !== roomId) return leaveRoomLocally(store, roomId);
   st.removeRoom(roomId);
   st.dropRoomMessages(roomId);
+  st.setRoomGone({ roomId, reason });
 }

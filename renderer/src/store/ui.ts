@@ -5,8 +5,10 @@ import type { ConnectionState } from '../services/realtime-types.js';
 import type { AppState } from './index.js';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | null;
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | 'search' | null;
 export type SidePanel = 'members' | 'settings' | null;
+/** Why a room disappeared while it was open: deleted by its owner, or we are no longer a member (left elsewhere, removed). */
+export type RoomGone = { roomId: number; reason: 'deleted' | 'removed' };
 
 export interface UiSlice {
   ui: {
@@ -21,6 +23,11 @@ export interface UiSlice {
     panel: SidePanel;
     settings: DesktopSettings;
     theme: ThemePreference;
+    roomGone: RoomGone | null;
+    /** The room the search dialog looks in (null: every room). */
+    searchRoomId: number | null;
+    /** A message opened from a search result: the room scrolls to it and marks it; `token` tells repeats apart. */
+    highlight: { roomId: number; seq: number; token: number } | null;
   };
   openRoom(roomId: number | null): void;
   setConnection(state: ConnectionState): void;
@@ -32,6 +39,9 @@ export interface UiSlice {
   setPanel(panel: SidePanel): void;
   setSettings(settings: DesktopSettings): void;
   setTheme(theme: ThemePreference): void;
+  setRoomGone(gone: RoomGone | null): void;
+  openSearch(roomId: number | null): void;
+  setHighlight(highlight: { roomId: number; seq: number } | null): void;
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
@@ -46,9 +56,12 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
     panel: null,
     settings: DEFAULT_DESKTOP_SETTINGS,
     theme: 'system',
+    roomGone: null,
+    searchRoomId: null,
+    highlight: null,
   },
   openRoom: (roomId) =>
-    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null } })),
+    set((st) => (st.ui.activeRoomId === roomId ? {} : { ui: { ...st.ui, activeRoomId: roomId, editingMessageId: null, roomGone: null } })),
   setConnection: (connection) => set((st) => ({ ui: { ...st.ui, connection } })),
   setWindowFocused: (windowFocused) => set((st) => ({ ui: { ...st.ui, windowFocused } })),
   setDraft: (roomId, text) => set((st) => ({ ui: { ...st.ui, drafts: { ...st.ui.drafts, [roomId]: text } } })),
@@ -58,4 +71,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   setPanel: (panel) => set((st) => ({ ui: { ...st.ui, panel } })),
   setSettings: (settings) => set((st) => ({ ui: { ...st.ui, settings } })),
   setTheme: (theme) => set((st) => ({ ui: { ...st.ui, theme } })),
+  setRoomGone: (roomGone) => set((st) => ({ ui: { ...st.ui, roomGone } })),
+  openSearch: (searchRoomId) => set((st) => ({ ui: { ...st.ui, searchRoomId, dialog: 'search' } })),
+  setHighlight: (h) => set((st) => ({ ui: { ...st.ui, highlight: h && { ...h, token: (st.ui.highlight?.token ?? 0) + 1 } } })),
 });

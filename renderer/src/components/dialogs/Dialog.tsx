@@ -1,4 +1,5 @@
-// A modal on the native <dialog>: the browser traps focus, Escape closes, focus returns where it was.
+// A modal on the native <dialog>: the browser traps focus, Escape closes, focus returns to the opener. The dialog is
+// unmounted rather than closed, so the browser's own focus restoration never runs: we return focus ourselves.
 import { Icon } from '../Icon.js';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,8 +10,12 @@ export function Dialog({ title, children, wide }: { title: string; children: Rea
   const ref = useRef<HTMLDialogElement>(null);
   const close = useAppStore((s) => s.setDialog);
   useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const el = ref.current;
     if (el && !el.open) el.showModal?.();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog

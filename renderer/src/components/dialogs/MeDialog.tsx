@@ -1,6 +1,7 @@
 // Me: profile, password, sessions, preferences, log out.
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../../client/api.js';
 import { validate } from '../../lib/validation.js';
 import type { SessionInfo } from '../../../../protocol/types.js';
 import { errorText } from '../../lib/errors.js';
@@ -8,6 +9,7 @@ import { useAppStore } from '../../store/index.js';
 import { selectSelf, selectSettings, selectTheme } from '../../store/selectors.js';
 import type { ThemePreference } from '../../store/ui.js';
 import { useController } from '../context.js';
+import { AvatarPicker } from './AvatarPicker.js';
 import { Dialog } from './Dialog.js';
 
 function Profile() {
@@ -17,7 +19,8 @@ function Profile() {
   const setUser = useAppStore((s) => s.setUser);
   const userUpdated = useAppStore((s) => s.userUpdated);
   const savedName = me?.displayName ?? '';
-  const savedUrl = me?.avatarUrl ?? '';
+  // A picture uploaded to our server is managed by the picker above; this field is for a link elsewhere.
+  const savedUrl = me?.avatarUrl && !me.avatarUrl.startsWith('/api/files/') ? me.avatarUrl : '';
   const [displayName, setDisplayName] = useState(savedName);
   const [avatarUrl, setAvatarUrl] = useState(savedUrl);
   // Saved on another device while this dialog is open: show it, unless the field is being edited here.
@@ -34,7 +37,7 @@ function Profile() {
     e.preventDefault();
     if (nameErr || urlErr) return;
     try {
-      const user = await controller.api.updateMe({ displayName, avatarUrl: avatarUrl || null });
+      const user = await controller.api.updateMe(avatarUrl === savedUrl ? { displayName } : { displayName, avatarUrl: avatarUrl || null });
       setUser(user);
       userUpdated(user); // at once everywhere my name shows; 'user:updated' follows for my other devices
       setMsg({ ok: true, text: t('common.saved') });
@@ -58,6 +61,7 @@ function Profile() {
         />
         {nameErr && <div className="field-error">{nameErr}</div>}
       </div>
+      <AvatarPicker />
       <div className="field">
         <label htmlFor="me-avatar">{t('me.avatarUrl')}</label>
         <input
@@ -82,23 +86,37 @@ function Profile() {
   );
 }
 
-function ChangePassword() {
+/** True when the server refused the change because the current password is wrong (a structured detail, not text). */
+function wrongCurrentPassword(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'FORBIDDEN' && (err.details ?? []).some((d) => d.path === 'currentPassword');
+}
+
+function ChangePassword({ onChanged }: { onChanged: () => void }) {
   const { t } = useTranslation();
   const controller = useController();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  // Field problems show once the form has been submitted (or the field typed in), next to the field they concern.
+  const [submitted, setSubmitted] = useState(false);
+  const [currentWrong, setCurrentWrong] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const nextErr = next ? validate(t, 'password', next) : null;
+  const currentErr = currentWrong ? t('me.wrongCurrentPassword') : submitted && !current ? t('validation.required') : null;
+  const nextErr = next || submitted ? validate(t, 'password', next) : null;
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    if (!current || !next || nextErr) return;
+    setSubmitted(true);
+    setMsg(null);
+    if (!current || validate(t, 'password', next)) return;
     try {
       await controller.api.changePassword(current, next);
       setCurrent('');
       setNext('');
+      setSubmitted(false);
       setMsg({ ok: true, text: t('me.passwordChanged') });
+      onChanged();
     } catch (err) {
-      setMsg({ ok: false, text: errorText(t, err) });
+      if (wrongCurrentPassword(err)) setCurrentWrong(true);
+      else setMsg({ ok: false, text: errorText(t, err) });
     }
   };
   return (
@@ -106,7 +124,23 @@ function ChangePassword() {
       <h3>{t('me.password')}</h3>
       <div className="field">
         <label htmlFor="me-cur">{t('me.currentPassword')}</label>
-        <input id="me-cur" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <input
+          id="me-cur"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => {
+            setCurrent(e.target.value);
+            setCurrentWrong(false);
+          }}
+          aria-invalid={currentErr ? true : undefined}
+          aria-describedby={currentErr ? 'me-cur-error' : undefined}
+        />
+        {currentErr && (
+          <div className="field-error" id="me-cur-error">
+            {currentErr}
+          </div>
+        )}
       </div>
       <div className="field">
         <label htmlFor="me-new">{t('me.newPassword')}</label>
@@ -117,8 +151,13 @@ function ChangePassword() {
           value={next}
           onChange={(e) => setNext(e.target.value)}
           aria-invalid={nextErr ? true : undefined}
+          aria-describedby={nextErr ? 'me-new-error' : undefined}
         />
-        {nextErr && <div className="field-error">{nextErr}</div>}
+        {nextErr && (
+          <div className="field-error" id="me-new-error">
+            {nextErr}
+          </div>
+        )}
       </div>
       <button type="submit">{t('me.changePassword')}</button>
       {msg && (
@@ -130,15 +169,23 @@ function ChangePassword() {
   );
 }
 
-function Sessions() {
+/** `version` changes when something elsewhere ended sessions (a password change): the list is fetched again. */
+function Sessions({ version }: { version: number }) {
   const { t, i18n } = useTranslation();
   const controller = useController();
   const [list, setList] = useState<SessionInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const load = () => controller.api.sessions().then(setList, (err: unknown) => setError(errorText(t, err)));
+  const load = () =>
+    controller.api.sessions().then(
+      (sessions) => {
+        setList(sessions);
+        setError(null);
+      },
+      (err: unknown) => setError(errorText(t, err)),
+    );
   useEffect(() => {
     void load();
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [version]); // eslint-disable-line react-hooks/exhaustive-deps
   const fmt = (iso: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
   return (
     <section className="stack">
@@ -164,7 +211,11 @@ function Sessions() {
           </li>
         ))}
       </ul>
-      {error && <p className="form-error">{error}</p>}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
@@ -230,17 +281,20 @@ export function MeDialog() {
   const { t } = useTranslation();
   const controller = useController();
   const persistence = useAppStore((s) => s.session.persistence);
+  const [sessionsVersion, setSessionsVersion] = useState(0);
   return (
     <Dialog title={t('me.title')} wide>
       <div className="me-grid">
         <div>
           <Profile />
-          <ChangePassword />
+          <ChangePassword onChanged={() => setSessionsVersion((v) => v + 1)} />
         </div>
         <div>
           <Preferences />
-          <Sessions />
-          {persistence === 'this-run-only' && <p className="notice">{t('me.thisRunOnly')}</p>}
+          <Sessions version={sessionsVersion} />
+          {persistence === 'this-run-only' && (
+            <p className="notice">{controller.desktop.platform === 'web' ? t('me.thisTabOnly') : t('me.thisRunOnly')}</p>
+          )}
           <button type="button" className="danger wide" onClick={() => void controller.logout()}>
             {t('me.logout')}
           </button>

@@ -10,6 +10,8 @@ import type { Member, MyRoom } from '../../../../protocol/types.js';
 import { findMessage, selectDraft, selectReplyToId, selectSelfId, selectUser } from '../../store/selectors.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
+import { selectStaged } from '../../store/attachments.js';
+import { AttachButton, StagedStrip } from './Attachments.js';
 import { applyMention, mentionQuery, suggestMentions, type Suggestion } from './mentions.js';
 
 const TYPING_REPEAT_MS = 3000;
@@ -28,6 +30,9 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
   const replyToSender = useAppStore(selectUser(replyTo?.sender.id, replyTo?.sender));
   const setDraft = useAppStore((s) => s.setDraft);
   const setReplyTo = useAppStore((s) => s.setReplyTo);
+  const staged = useAppStore(selectStaged(roomId));
+  const uploading = staged.some((f) => f.state === 'uploading');
+  const ready = staged.some((f) => f.state === 'done');
   const ref = useRef<HTMLTextAreaElement>(null);
   const selfId = useAppStore(selectSelfId);
   const online = useAppStore((s) => s.presence.online);
@@ -90,10 +95,13 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
 
   const tooLong = [...draft].length > LIMITS.messageBodyMax;
 
+  const canSend = !tooLong && !uploading && (ready || draft.trim() !== '');
+
   const send = () => {
     const body = draft.trim();
-    if (!body || tooLong) return;
-    controller.send(roomId, body, replyToId);
+    if (!canSend) return;
+    // With files, the text is the first file's caption; otherwise a text message.
+    if (!controller.files.sendStaged(roomId, body, replyToId)) controller.send(roomId, body, replyToId);
     setDraft(roomId, '');
     setReplyTo(roomId, null);
     stopTyping();
@@ -123,6 +131,7 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
           </button>
         </div>
       )}
+      <StagedStrip roomId={roomId} />
       {open && (
         <ul className="mention-popup" role="listbox" id={`mentions-${roomId}`} aria-label={t('mentions.label')}>
           {suggestions.map((sug, i) => (
@@ -156,6 +165,7 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
         </ul>
       )}
       <div className="composer-row">
+        <AttachButton roomId={roomId} />
         <textarea
           id={`composer-${roomId}`}
           ref={ref}
@@ -174,6 +184,13 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
           }}
           onSelect={(e) => trackMention(e.currentTarget)}
           onBlur={() => setMention(null)}
+          onPaste={(e) => {
+            // A pasted screenshot (or copied files) attaches; pasted text stays text.
+            const files = [...e.clipboardData.files];
+            if (files.length === 0) return;
+            e.preventDefault();
+            controller.files.add(roomId, files);
+          }}
           onKeyDown={(e) => {
             if (open && !e.nativeEvent.isComposing) {
               if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -202,7 +219,7 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
             }
           }}
         />
-        <button type="button" className="send primary" onClick={send} disabled={!draft.trim() || tooLong} aria-label={t('composer.send')}>
+        <button type="button" className="send primary" onClick={send} disabled={!canSend} aria-label={t('composer.send')}>
           <Icon name="send" size={17} />
         </button>
       </div>

@@ -74,6 +74,7 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
   const nameOf = (m: Member) => (profiles[m.user.id] ?? m.user).displayName;
   const [adding, setAdding] = useState(false);
   const [handOver, setHandOver] = useState<Member | null>(null);
+  const [removing, setRemoving] = useState<Member | null>(null);
   const [error, setError] = useState<string | null>(null);
   const manage = room.kind === 'group' && (room.role === 'owner' || room.role === 'admin');
   const owner = room.kind === 'group' && room.role === 'owner';
@@ -107,10 +108,8 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
   };
 
   return (
-    <aside className="side-panel" aria-label={t('members.title')}>
-      <h3>
-        {t('members.title')} · {members.length}
-      </h3>
+    <>
+      <p className="panel-sub">{t('room.members', { count: members.length })}</p>
       {manage && !adding && (
         <button type="button" className="wide" onClick={() => setAdding(true)}>
           {t('members.add')}
@@ -143,6 +142,25 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
           </button>
         </div>
       )}
+      {removing && (
+        <div className="confirm" role="alertdialog" aria-label={t('members.removeTitle')}>
+          <p>{t('members.removeConfirm', { name: nameOf(removing) })}</p>
+          <button type="button" onClick={() => setRemoving(null)}>
+            {t('common.cancel')}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              const target = removing;
+              setRemoving(null);
+              void act(() => controller.api.removeMember(room.id, target.user.id));
+            }}
+          >
+            {t('members.removeAction')}
+          </button>
+        </div>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -158,13 +176,13 @@ export function MembersPanel({ room, members, onChanged }: { room: MyRoom; membe
                 member={m}
                 canRemove={manage && m.user.id !== selfId && m.role !== 'owner' && (room.role === 'owner' || m.role === 'member')}
                 canSetRole={owner && m.user.id !== selfId}
-                onRemove={() => void act(() => controller.api.removeMember(room.id, m.user.id))}
+                onRemove={() => setRemoving(m)}
                 onSetRole={(role) => setRole(m, role)}
               />
             ))}
           </ul>
         </section>
       ))}
-    </aside>
+    </>
   );
 }

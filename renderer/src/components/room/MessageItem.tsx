@@ -11,6 +11,7 @@ import { findMessage, selectEditingId, selectSelf, selectUser } from '../../stor
 import type { OutboxEntry } from '../../services/realtime-types.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
+import { AttachmentBlock, FileCard } from './AttachmentView.js';
 import { EditBox } from './EditBox.js';
 import { useJump } from './jump.js';
 import { AddReactionButton, ReactionBar } from './Reactions.js';
@@ -145,12 +146,15 @@ export const MessageItem = memo(function MessageItem({
           {!grouped && !own && <div className="msg-sender">{sender.displayName}</div>}
           <div className={`bubble${recalled ? ' recalled' : ''}`}>
             {m.replyToId !== null && !recalled && <Quote roomId={roomId} message={m} />}
+            <AttachmentBlock message={m} roomId={roomId} />
             {editing ? (
               <EditBox message={m} onDone={() => setEditing(null)} />
             ) : (
-              <div className={`msg-body${!recalled && isEmojiOnly(m.body) ? ' emoji-only' : ''}`}>
-                {recalled ? own ? t('message.recalledByYou') : t('message.recalled') : <RichText body={m.body} mentions={mentions} />}
-              </div>
+              (recalled || m.body !== '') && (
+                <div className={`msg-body${!recalled && isEmojiOnly(m.body) ? ' emoji-only' : ''}`}>
+                  {recalled ? own ? t('message.recalledByYou') : t('message.recalled') : <RichText body={m.body} mentions={mentions} />}
+                </div>
+              )
             )}
             <span className="msg-meta">
               {m.editedAt && !recalled && <span className="edited">{t('message.edited')}</span>}
@@ -211,7 +215,8 @@ export const PendingItem = memo(function PendingItem({ entry, grouped }: { entry
       <div className="msg-gutter" />
       <div className="msg-main">
         <div className="bubble">
-          <span className="msg-body">{entry.body}</span>
+          {entry.attachment && <FileCard attachment={entry.attachment} />}
+          {entry.body !== '' && <span className="msg-body">{entry.body}</span>}
           <span className="msg-meta">{failed ? t('message.failed') : t('message.sending')}</span>
         </div>
         {failed && (

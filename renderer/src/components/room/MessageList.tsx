@@ -227,6 +227,22 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (first) ref.current?.scrollToIndex(first.seq, LANDING_OFFSET);
   };
 
+  // A message opened from search (controller.openAt loaded it): bring it into view, highlight it like a reply's
+  // original, and focus it, once per opening.
+  const searchHit = useAppStore((s) => (s.ui.highlight?.roomId === roomId ? s.ui.highlight : null));
+  const shown = useRef(0);
+  useEffect(() => {
+    if (!searchHit || shown.current === searchHit.token) return;
+    if (searchHit.seq < firstSeq || searchHit.seq >= firstSeq + items.length) return;
+    shown.current = searchHit.token;
+    // Focus once the seek has put the row on screen (the row may not be rendered before).
+    const focus = () => document.querySelector<HTMLElement>(`.msg[data-seq="${searchHit.seq}"]`)?.focus({ preventScroll: true });
+    ref.current?.scrollToIndex(searchHit.seq, JUMP_OFFSET, focus);
+    setHighlight(searchHit.seq);
+    clearTimeout(highlightTimer.current);
+    highlightTimer.current = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
+  }, [searchHit, firstSeq, items.length]);
+
   // Up/Down walk through messages with the keyboard; the list keeps the focused one in view.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;

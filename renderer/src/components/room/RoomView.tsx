@@ -1,4 +1,5 @@
 // One open room: header, history, typing line, composer, and the members/settings side panel.
+import { useRef, type ReactNode } from 'react';
 import { Icon } from '../Icon.js';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/index.js';
@@ -12,6 +13,10 @@ import {
   selectUser,
 } from '../../store/selectors.js';
 import { Avatar } from '../Avatar.js';
+import { DropZone } from './Attachments.js';
+import { ImageViewer } from './AttachmentView.js';
+import { useController } from '../context.js';
+import { Announcer } from './Announcer.js';
 import { Composer } from './Composer.js';
 import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
@@ -38,8 +43,30 @@ function TypingLine({ roomId, names }: { roomId: number; names: Map<number, stri
   );
 }
 
+/**
+ * The side panel's frame: inline beside the conversation on wide windows, an overlay on medium ones, the whole pane on
+ * narrow ones (layout.css). Its close button returns focus to the header button that opened it.
+ */
+function PanelFrame({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <aside className="side-panel" aria-label={label}>
+      <div className="panel-head">
+        <h3>{label}</h3>
+        <button type="button" className="icon" aria-label={t('room.closePanel', { panel: label })} onClick={onClose}>
+          <Icon name="x" />
+        </button>
+      </div>
+      {children}
+    </aside>
+  );
+}
+
 export function RoomView({ roomId }: { roomId: number }) {
   const { t } = useTranslation();
+  const controller = useController();
+  const membersButton = useRef<HTMLButtonElement>(null);
+  const settingsButton = useRef<HTMLButtonElement>(null);
   const room = useAppStore(selectRoom(roomId));
   const panel = useAppStore(selectPanel);
   const setPanel = useAppStore((s) => s.setPanel);
@@ -64,11 +91,25 @@ export function RoomView({ roomId }: { roomId: number }) {
         ]
           .filter(Boolean)
           .join(' · ');
+  const closePanel = () => {
+    const opener = panel === 'members' ? membersButton.current : settingsButton.current;
+    setPanel(null);
+    opener?.focus();
+  };
 
   return (
     <div className="room-view">
       <div className="room-main">
         <header className="room-head">
+          <button
+            type="button"
+            className="icon back-button"
+            aria-label={t('room.backToRooms')}
+            title={t('room.backToRooms')}
+            onClick={() => void controller.openRoom(null)}
+          >
+            <Icon name="back" />
+          </button>
           {room.kind === 'direct' && peer ? (
             <Avatar id={peer.id} name={name} url={peer.avatarUrl} online={peerOnline} size={34} />
           ) : (
@@ -85,6 +126,7 @@ export function RoomView({ roomId }: { roomId: number }) {
             {!room.muted && room.notify === 'mentions' && <span className="muted-tag">{t('rooms.mentionsOnly')}</span>}
             {room.kind === 'group' && (
               <button
+                ref={membersButton}
                 type="button"
                 className={`icon${panel === 'members' ? ' pressed' : ''}`}
                 aria-pressed={panel === 'members'}
@@ -96,6 +138,7 @@ export function RoomView({ roomId }: { roomId: number }) {
               </button>
             )}
             <button
+              ref={settingsButton}
               type="button"
               className={`icon${panel === 'settings' ? ' pressed' : ''}`}
               aria-pressed={panel === 'settings'}
@@ -107,12 +150,24 @@ export function RoomView({ roomId }: { roomId: number }) {
             </button>
           </div>
         </header>
-        <MessageList roomId={roomId} />
-        <TypingLine roomId={roomId} names={names} />
-        <Composer room={room} roomName={name} members={members} />
+        <DropZone roomId={roomId}>
+          <MessageList roomId={roomId} />
+          <TypingLine roomId={roomId} names={names} />
+          <Announcer roomId={roomId} />
+          <Composer room={room} roomName={name} members={members} />
+        </DropZone>
       </div>
-      {panel === 'members' && <MembersPanel room={room} members={members} onChanged={reload} />}
-      {panel === 'settings' && <SettingsPanel room={room} />}
+      <ImageViewer />
+      {panel === 'members' && room.kind === 'group' && (
+        <PanelFrame label={t('members.title')} onClose={closePanel}>
+          <MembersPanel room={room} members={members} onChanged={reload} />
+        </PanelFrame>
+      )}
+      {panel === 'settings' && (
+        <PanelFrame label={t('settings.title')} onClose={closePanel}>
+          <SettingsPanel room={room} />
+        </PanelFrame>
+      )}
     </div>
   );
 }

@@ -45,8 +45,7 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
   };
 
   return (
-    <aside className="side-panel" aria-label={t('settings.title')}>
-      <h3>{t('settings.title')}</h3>
+    <>
       {canEdit && (
         <form onSubmit={(e) => void save(e)} className="stack" noValidate>
           <RoomFields idPrefix="rs" value={fields} onChange={setFields} errors={errors} showNameError descriptionRows={3} />
@@ -107,6 +106,6 @@ export function SettingsPanel({ room }: { room: MyRoom }) {
           {error}
         </p>
       )}
-    </aside>
+    </>
   );
 }

@@ -1,0 +1,75 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { attachDownloads, safeName, uniquePath, type DownloadItemLike } from './downloads.js';
+
+class FakeItem extends EventEmitter implements DownloadItemLike {
+  savePath = '';
+  received = 0;
+  constructor(
+    private readonly name: string,
+    readonly total: number,
+  ) {
+    super();
+  }
+  getFilename = () => this.name;
+  getTotalBytes = () => this.total;
+  getReceivedBytes = () => this.received;
+  setSavePath = (p: string) => {
+    this.savePath = p;
+  };
+}
+
+describe('desktop downloads', () => {
+  it('names: never a path, never hidden, never over an existing file', () => {
+    expect(safeName('../../etc/passwd')).toBe('passwd');
+    expect(safeName('..\\..\\x.exe')).toBe('x.exe');
+    expect(safeName('in\u202Efdp.exe')).toBe('infdp.exe');
+    expect(safeName('...')).toBe('download');
+    const dir = mkdtempSync(path.join(tmpdir(), 'dl-'));
+    writeFileSync(path.join(dir, 'report.pdf'), 'x');
+    writeFileSync(path.join(dir, 'report (1).pdf'), 'x');
+    expect(uniquePath(dir, 'report.pdf')).toBe(path.join(dir, 'report (2).pdf'));
+    expect(uniquePath(dir, 'new.pdf')).toBe(path.join(dir, 'new.pdf'));
+  });
+
+  it('saves to the Downloads folder, shows progress on the icon, and a click on the notification shows the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dl-'));
+    writeFileSync(path.join(dir, 'Plan.pdf'), 'already here');
+    const session = new EventEmitter();
+    const progress: number[] = [];
+    const shown: string[] = [];
+    const notes: { title: string; click?: () => void; shown: boolean }[] = [];
+    attachDownloads({
+      session: session as never,
+      downloadsDir: () => dir,
+      setProgress: (f) => progress.push(f),
+      showItemInFolder: (f) => shown.push(f),
+      notify: (o) => {
+        const note: { title: string; click?: () => void; shown: boolean } = { title: o.title, shown: false };
+        notes.push(note);
+        return { show: () => (note.shown = true), close: () => undefined, on: (_e, l) => (note.click = l) };
+      },
+    });
+    const item = new FakeItem('Plan.pdf', 1000);
+    session.emit('will-download', {}, item);
+    expect(item.savePath).toBe(path.join(dir, 'Plan (1).pdf'));
+    item.received = 500;
+    item.emit('updated', {}, 'progressing');
+    expect(progress.at(-1)).toBe(0.5);
+    item.received = 1000;
+    item.emit('done', {}, 'completed');
+    expect(progress.at(-1)).toBe(-1);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.shown).toBe(true);
+    notes[0]!.click!();
+    expect(shown).toEqual([path.join(dir, 'Plan (1).pdf')]);
+
+    const cancelled = new FakeItem('x.bin', 10);
+    session.emit('will-download', {}, cancelled);
+    cancelled.emit('done', {}, 'cancelled');
+    expect(notes).toHaveLength(1);
+  });
+});
