@@ -22,12 +22,13 @@ export async function startServer(): Promise<TestServer> {
 export async function newPerson(
   browser: Browser,
   url: string,
-  opts: { locale?: string; colorScheme?: 'light' | 'dark' } = {},
+  opts: { locale?: string; colorScheme?: 'light' | 'dark'; permissions?: string[] } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 1180, height: 760 },
     locale: opts.locale ?? 'en-US',
     colorScheme: opts.colorScheme ?? 'light',
+    permissions: opts.permissions ?? [],
   });
   context.setDefaultTimeout(Number(process.env['E2E_TIMEOUT_MS'] ?? 10_000));
   const page = await context.newPage();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { spawnTimeout } from './test/processes.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'messenger-config-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -124,20 +125,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32));
   });
 
-  it('the real entry point exits non-zero with one line naming JWT_SECRET', () => {
-    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    // Run from an empty directory so no .env is read; only PATH and HOME from the outside.
-    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'server', 'main.ts')], {
-      cwd: dataDir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? dataDir, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(result.status).not.toBe(0);
-    expect(result.status).not.toBeNull();
-    const lines = result.stderr.trim().split('\n').filter(Boolean);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/JWT_SECRET/);
-    expect(result.stdout).not.toMatch(/listening/);
-  }, 30_000);
+  it(
+    'the real entry point exits non-zero with one line naming JWT_SECRET',
+    () => {
+      const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+      // Run from an empty directory so no .env is read; only PATH and HOME from the outside.
+      const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'server', 'main.ts')], {
+        cwd: dataDir,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? dataDir,
+          NODE_ENV: 'production',
+          DATA_DIR: dataDir,
+          PORT: '0',
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.status).not.toBeNull();
+      const lines = result.stderr.trim().split('\n').filter(Boolean);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/JWT_SECRET/);
+      expect(result.stdout).not.toMatch(/listening/);
+    },
+    spawnTimeout(1),
+  );
 });

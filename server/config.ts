@@ -85,6 +85,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'REDIS_PREFIX may contain only letters, digits and _ . : -')
     .default('messenger'),
+  REDIS_TIMEOUT_MS: int('REDIS_TIMEOUT_MS', 1000, 50, 60_000),
+  REDIS_STARTUP_WAIT_SECONDS: int('REDIS_STARTUP_WAIT_SECONDS', 10, 0, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   LOGIN_RATE_LIMIT: int('LOGIN_RATE_LIMIT', 10, 1, 1_000_000),
@@ -152,6 +154,10 @@ export interface Config {
   redisUrl: string | undefined;
   /** Namespaces every Redis key and stream, so several deployments (or test servers) can share one Redis. */
   redisPrefix: string;
+  /** Longest any Redis command may take before the caller falls back to node-local behaviour. */
+  redisTimeoutMs: number;
+  /** How long start-up waits for an unreachable Redis before serving in degraded mode. */
+  redisStartupWaitSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   logFormat: 'json' | 'pretty';
   loginRateLimit: number;
@@ -278,6 +284,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     connectOrigins: e.CONNECT_ORIGINS,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    redisStartupWaitSeconds: e.REDIS_STARTUP_WAIT_SECONDS,
     logLevel: e.LOG_LEVEL,
     // Readable lines for a developer at a terminal; JSON for everything that collects logs.
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' && process.stdout.isTTY === true ? 'pretty' : 'json'),

@@ -1,4 +1,6 @@
-// Rate limits on rate-limiter-flexible: in memory on one node, in Redis when scaled out.
+// Rate limits on rate-limiter-flexible: in memory on one node, in Redis when scaled out. While Redis is away (or slower
+// than its command timeout) each limiter answers from its in-memory insurance limiter, so limits hold per node instead
+// of failing or stalling, and Redis counts again as soon as it is back.
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { AppError } from './errors.js';
@@ -12,7 +14,13 @@ export interface LimiterOptions {
 export function createLimiter(options: LimiterOptions, redis?: Redis): RateLimiterAbstract {
   const base = { keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds };
   return redis
-    ? new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) })
+    ? new RateLimiterRedis({
+        ...base,
+        storeClient: redis,
+        insuranceLimiter: new RateLimiterMemory(base),
+        // Straight to the insurance limiter while the client is not connected, without trying the command first.
+        rejectIfRedisNotReady: true,
+      })
     : new RateLimiterMemory(base);
 }
 

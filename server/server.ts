@@ -3,7 +3,6 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { Redis } from 'ioredis';
 import type { Request } from 'express';
 import { AdminRepository } from './admin/admin.repository.js';
 import { adminRoutes } from './admin/admin.routes.js';
@@ -36,6 +35,7 @@ import { messagesRoutes } from './messages/messages.routes.js';
 import { MessagesService } from './messages/messages.service.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { RedisPresence } from './presence/redis-presence.js';
+import { connectRedis, type RedisClients } from './redis.js';
 import { createRealtime, type IoServer } from './realtime/gateway.js';
 import { createSearchIndex } from './search/search-index.js';
 import { searchRoutes } from './search/search.routes.js';
@@ -69,7 +69,7 @@ export interface ServerHandle {
   presence: Presence;
   services: Services;
   metrics: Metrics;
-  redis: Redis | undefined;
+  redis: RedisClients | undefined;
   store: FileStore;
   /** Listens on config.port (0 = a free port) and resolves with the URL. */
   listen(): Promise<string>;
@@ -118,11 +118,15 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const applied = await migrateLatest(knex);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
-  const redis =
+  const redisClients =
     config.redisUrl && !options.withoutRedis
-      ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true })
+      ? await connectRedis(
+          config.redisUrl,
+          { timeoutMs: config.redisTimeoutMs, startupWaitSeconds: config.redisStartupWaitSeconds },
+          logger,
+        )
       : undefined;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+  const redis = redisClients?.main;
 
   const events = new DomainEventBus();
   const metrics = createMetrics({ knex, events, token: config.metricsToken });
@@ -243,6 +247,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     routes,
     authenticate: (req) => auth.authenticate(bearer(req)),
     startedAt,
+    redisHealth: () => redisClients?.health() ?? Promise.resolve('off'),
     before: metrics.middleware,
   });
   const http = createHttpServer(app);
@@ -256,7 +261,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sessionsRepo,
     presence,
     events,
-    redis,
+    redis: redisClients?.adapter,
     onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
     onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
   });
@@ -274,7 +279,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     events,
     presence,
     services,
-    redis,
+    redis: redisClients,
     metrics,
     store,
     listen: () =>
@@ -303,7 +308,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       s3?.close();
       await presence.close();
       await knex.destroy();
-      if (redis) await redis.quit().catch(() => undefined);
+      await redisClients?.close();
     },
   };
 }

@@ -26,6 +26,8 @@ export interface AppDeps {
   routes: RouteSpec[];
   authenticate: Authenticate;
   startedAt: number;
+  /** Redis for /health: `off` when the node runs without it. */
+  redisHealth?: () => Promise<'ok' | 'down' | 'off'>;
   /** Extra middleware mounted before the routes (metrics, for instance). */
   before?: RequestHandler[];
 }
@@ -146,10 +148,13 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   api.get('/health', async (_req, res) => {
-    const ok = await checkDatabase(knex);
+    const [ok, redis] = await Promise.all([checkDatabase(knex), deps.redisHealth?.() ?? Promise.resolve('off' as const)]);
+    // Without its database a node cannot serve (503: take it out of the load balancer); without Redis it serves
+    // in degraded mode (node-local presence and rate limits, no cross-node fan-out), so it stays in (200).
     res.status(ok ? 200 : 503).json({
-      status: ok ? 'ok' : 'degraded',
+      status: ok && redis !== 'down' ? 'ok' : 'degraded',
       db: ok ? 'ok' : 'down',
+      redis,
       version: config.version,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     });

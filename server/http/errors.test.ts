@@ -118,10 +118,10 @@ describe('errors', () => {
     }
   });
 
-  it('health is ok with the database up', async () => {
+  it('health is ok with the database up (and no Redis configured: off)', async () => {
     const res = await t.api.get('/api/health');
     expectStatus(res, 200);
-    expect(res.body).toEqual({ status: 'ok', db: 'ok', version: expect.any(String), uptimeSeconds: expect.any(Number) });
+    expect(res.body).toEqual({ status: 'ok', db: 'ok', redis: 'off', version: expect.any(String), uptimeSeconds: expect.any(Number) });
   });
 });
 
@@ -255,7 +255,7 @@ describe('database down', () => {
         expectNoLeak(route.body);
         const health = await s.api.get('/api/health');
         expect(health.status).toBe(503);
-        expect(health.body).toMatchObject({ status: 'degraded', db: 'down' });
+        expect(health.body).toMatchObject({ status: 'degraded', db: 'down', redis: 'off' });
         expectError(await s.api.post('/api/auth/login').send({ login: v.username, password: v.password }), 503, 'SERVICE_UNAVAILABLE');
       } finally {
         await s.close();
@@ -300,7 +300,7 @@ describe('database down', () => {
         expectNoLeak(route.body);
         expectError(login, 503, 'SERVICE_UNAVAILABLE');
         expect(health.status).toBe(503);
-        expect(health.body).toMatchObject({ status: 'degraded', db: 'down' });
+        expect(health.body).toMatchObject({ status: 'degraded', db: 'down', redis: 'off' });
       } finally {
         await s.close();
         await dropMysqlDatabase(baseMysqlUrl!, dbName);

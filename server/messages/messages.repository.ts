@@ -264,16 +264,4 @@ export class MessagesRepository {
       .select('messages.*');
     return new Map(rows.map((r) => [r.room_id, r]));
   }
-
-  async unreadCount(roomId: number, userId: number, lastReadSeq: number): Promise<number> {
-    const row = (await this.knex('messages')
-      .where('room_id', roomId)
-      .where('seq', '>', lastReadSeq)
-      .whereNull('deleted_at')
-      .whereNot('kind', 'system')
-      .where((w) => w.whereNull('sender_id').orWhereNot('sender_id', userId))
-      .count({ n: '*' })
-      .first()) as { n: number | string } | undefined;
-    return num(row?.n ?? 0);
-  }
 }

@@ -271,6 +271,22 @@ describe('edit and recall', () => {
     expect(twice.body.deletedAt).toBe(recalled.body.deletedAt);
     expectError(await t.api.delete('/api/messages/999999999').set(b.auth), 404, 'NOT_FOUND');
   });
+
+  it('only the sender or an owner/admin may recall: a plain member may not recall someone else\u2019s message', async () => {
+    const [owner, admin, member, other] = await Promise.all([t.register(), t.register(), t.register(), t.register()]);
+    const room = await createRoom(t, owner, { memberIds: [admin.id, member.id, other.id] });
+    expectStatus(await t.api.patch(`/api/rooms/${room.id}/members/${admin.id}`).set(owner.auth).send({ role: 'admin' }), 200);
+    const first = await send(t, other, room.id, 'not yours to recall');
+    expectError(await t.api.delete(`/api/messages/${first.id}`).set(member.auth), 403, 'FORBIDDEN');
+    expect((await page(other, room.id)).messages.find((m) => m.id === first.id)).toMatchObject({
+      body: 'not yours to recall',
+      deletedAt: null,
+    });
+    expect((await t.api.delete(`/api/messages/${first.id}`).set(admin.auth)).body).toMatchObject({ id: first.id, body: '' });
+    const second = await send(t, owner, room.id, 'the owner\u2019s own');
+    expectError(await t.api.delete(`/api/messages/${second.id}`).set(member.auth), 403, 'FORBIDDEN');
+    expectStatus(await t.api.delete(`/api/messages/${second.id}`).set(owner.auth), 200);
+  });
 });
 
 describe('room list and read markers', () => {
@@ -322,17 +338,22 @@ describe('room list and read markers', () => {
     // seq 1 is the room-created system message, m0..m4 are seqs 2..6.
     for (let i = 0; i < 5; i++) await send(t, a, room.id, `m${i}`);
     const read = (seq: number) => t.api.put(`/api/rooms/${room.id}/read`).set(b.auth).send({ seq });
+    // One's own messages are never unread, in this answer as in the room list.
+    await send(t, b, room.id, 'my own, seq 7');
+    await send(t, a, room.id, 'seq 8');
     let res = await read(4);
     expectStatus(res, 200);
-    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 2 });
+    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 3 });
+    let mine = ((await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[]).find((r) => r.id === room.id)!;
+    expect(mine).toMatchObject({ lastReadSeq: 4, unreadCount: 3 });
     res = await read(1);
-    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 2 });
+    expect(res.body).toEqual({ lastReadSeq: 4, unreadCount: 3 });
     res = await read(1_000_000);
-    expect(res.body).toEqual({ lastReadSeq: 6, unreadCount: 0 });
-    await send(t, a, room.id, 'm5');
-    const mine = ((await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[]).find((r) => r.id === room.id)!;
-    expect(mine).toMatchObject({ lastReadSeq: 6, unreadCount: 1, lastSeq: 7 });
-    expect((await read(0)).body).toEqual({ lastReadSeq: 6, unreadCount: 1 });
+    expect(res.body).toEqual({ lastReadSeq: 8, unreadCount: 0 });
+    await send(t, a, room.id, 'm9');
+    mine = ((await t.api.get('/api/rooms').set(b.auth)).body as MyRoom[]).find((r) => r.id === room.id)!;
+    expect(mine).toMatchObject({ lastReadSeq: 8, unreadCount: 1, lastSeq: 9 });
+    expect((await read(0)).body).toEqual({ lastReadSeq: 8, unreadCount: 1 });
     for (const seq of [-1, 1.5, '3', null])
       expectError(await t.api.put(`/api/rooms/${room.id}/read`).set(b.auth).send({ seq }), 400, 'VALIDATION_FAILED');
   });

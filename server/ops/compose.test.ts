@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../test/processes.js';
+import { repoRoot, spawnTimeout } from '../test/processes.js';
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -63,68 +63,80 @@ afterAll(() => {
 });
 
 describe.skipIf(!hasCompose)('docker-compose config', () => {
-  it('is valid for the default and the scale profile', () => {
-    const single = compose(['config', '-q']);
-    expect(single.stderr).toBe('');
-    expect(single.status).toBe(0);
-    const scale = compose(['--profile', 'scale', 'config', '-q']);
-    expect(scale.stderr).toBe('');
-    expect(scale.status).toBe(0);
-  });
+  it(
+    'is valid for the default and the scale profile',
+    () => {
+      const single = compose(['config', '-q']);
+      expect(single.stderr).toBe('');
+      expect(single.status).toBe(0);
+      const scale = compose(['--profile', 'scale', 'config', '-q']);
+      expect(scale.stderr).toBe('');
+      expect(scale.status).toBe(0);
+    },
+    spawnTimeout(2),
+  );
 
-  it('refuses to run with the secrets of .env.example left empty, naming the variable', () => {
-    const res = compose(['config', '-q'], 'untouched.env');
-    expect(res.status).not.toBe(0);
-    expect(res.stderr).toMatch(/set (MYSQL_PASSWORD|MYSQL_ROOT_PASSWORD|JWT_SECRET) in \.env/);
-  });
+  it(
+    'refuses to run with the secrets of .env.example left empty, naming the variable',
+    () => {
+      const res = compose(['config', '-q'], 'untouched.env');
+      expect(res.status).not.toBe(0);
+      expect(res.stderr).toMatch(/set (MYSQL_PASSWORD|MYSQL_ROOT_PASSWORD|JWT_SECRET) in \.env/);
+    },
+    spawnTimeout(1),
+  );
 
-  it('has the shape the docs describe: one service publishes the port per profile; replicas share Redis', () => {
-    const res = compose(['config']);
-    expect(res.status).toBe(0);
-    const services = (parse(res.stdout) as { services: Record<string, ComposeService> }).services;
-    const profilesFromEnv = /^COMPOSE_PROFILES=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8'))?.[1]?.split(',') ?? [];
-    expect(profilesFromEnv).toEqual(['single']);
+  it(
+    'has the shape the docs describe: one service publishes the port per profile; replicas share Redis',
+    () => {
+      const res = compose(['config']);
+      expect(res.status).toBe(0);
+      const services = (parse(res.stdout) as { services: Record<string, ComposeService> }).services;
+      const profilesFromEnv = /^COMPOSE_PROFILES=(.*)$/m.exec(readFileSync(path.join(dir, '.env'), 'utf8'))?.[1]?.split(',') ?? [];
+      expect(profilesFromEnv).toEqual(['single']);
 
-    const shapes = { single: ['mysql', 'server'], scale: ['mysql', 'proxy', 'redis', 'server-1', 'server-2'] };
-    for (const [profile, expected] of Object.entries(shapes)) {
-      const names = active(services, [profile]);
-      expect(names).toEqual(expected);
-      // Every dependency starts with the profile, and no two services want the same host port.
-      for (const name of names) {
-        const deps = services[name]!.depends_on ?? {};
-        for (const dep of Array.isArray(deps) ? deps : Object.keys(deps)) expect(names).toContain(dep);
+      const shapes = { single: ['mysql', 'server'], scale: ['mysql', 'proxy', 'redis', 'server-1', 'server-2'] };
+      for (const [profile, expected] of Object.entries(shapes)) {
+        const names = active(services, [profile]);
+        expect(names).toEqual(expected);
+        // Every dependency starts with the profile, and no two services want the same host port.
+        for (const name of names) {
+          const deps = services[name]!.depends_on ?? {};
+          for (const dep of Array.isArray(deps) ? deps : Object.keys(deps)) expect(names).toContain(dep);
+        }
+        const ports = names.flatMap((n) => publishedPorts(services[n]!));
+        expect(ports).toEqual(['8080']);
       }
-      const ports = names.flatMap((n) => publishedPorts(services[n]!));
-      expect(ports).toEqual(['8080']);
-    }
 
-    const servers = ['server', 'server-1', 'server-2'].map((n) => services[n]!);
-    for (const s of servers) {
-      expect(s.environment).toMatchObject({
-        NODE_ENV: 'production',
-        DATA_DIR: '/data',
-        DATABASE_URL: 'mysql://messenger:0123456789abcdef0123456789abcdef@mysql:3306/messenger',
-        JWT_SECRET: expect.stringMatching(/^.{32,}$/),
-        MYSQL_ROOT_PASSWORD: '',
+      const servers = ['server', 'server-1', 'server-2'].map((n) => services[n]!);
+      for (const s of servers) {
+        expect(s.environment).toMatchObject({
+          NODE_ENV: 'production',
+          DATA_DIR: '/data',
+          DATABASE_URL: 'mysql://messenger:0123456789abcdef0123456789abcdef@mysql:3306/messenger',
+          JWT_SECRET: expect.stringMatching(/^.{32,}$/),
+          MYSQL_ROOT_PASSWORD: '',
+        });
+        expect(s.depends_on).toMatchObject({ mysql: { condition: 'service_healthy' } });
+        expect(volumeSources(s)).toContain('server-data');
+      }
+      expect(services['server']!.environment?.['REDIS_URL']).toBeUndefined();
+      for (const n of ['server-1', 'server-2']) {
+        expect(services[n]!.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', TRUST_PROXY: '1' });
+        expect(services[n]!.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+      }
+      expect(services['proxy']!.depends_on).toMatchObject({
+        'server-1': { condition: 'service_healthy' },
+        'server-2': { condition: 'service_healthy' },
       });
-      expect(s.depends_on).toMatchObject({ mysql: { condition: 'service_healthy' } });
-      expect(volumeSources(s)).toContain('server-data');
-    }
-    expect(services['server']!.environment?.['REDIS_URL']).toBeUndefined();
-    for (const n of ['server-1', 'server-2']) {
-      expect(services[n]!.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', TRUST_PROXY: '1' });
-      expect(services[n]!.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
-    }
-    expect(services['proxy']!.depends_on).toMatchObject({
-      'server-1': { condition: 'service_healthy' },
-      'server-2': { condition: 'service_healthy' },
-    });
 
-    const mysql = services['mysql']!;
-    expect(mysql.command).toEqual(expect.arrayContaining(['--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci']));
-    expect(mysql.healthcheck).toBeDefined();
-    expect(volumeSources(mysql)).toContain('mysql-data');
-  });
+      const mysql = services['mysql']!;
+      expect(mysql.command).toEqual(expect.arrayContaining(['--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci']));
+      expect(mysql.healthcheck).toBeDefined();
+      expect(volumeSources(mysql)).toContain('mysql-data');
+    },
+    spawnTimeout(3),
+  );
 });
 
 describe('deploy/nginx.conf', () => {
@@ -138,23 +150,27 @@ describe('deploy/nginx.conf', () => {
     expect(conf).toMatch(/location = \/metrics \{\s*return 404;/);
   });
 
-  it.skipIf(!hasNginx)('passes nginx -t (replica names pointed at localhost)', () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'messenger-nginx-'));
-    try {
-      mkdirSync(path.join(tmp, 'logs'));
-      writeFileSync(
-        path.join(tmp, 'nginx.conf'),
-        conf.replace('server-1:8080', '127.0.0.1:18080').replace('server-2:8080', '127.0.0.1:18081'),
-      );
-      const res = spawnSync('nginx', ['-t', '-p', tmp, '-c', path.join(tmp, 'nginx.conf'), '-g', `pid ${tmp}/nginx.pid;`], {
-        encoding: 'utf8',
-      });
-      expect(res.stderr).toContain('test is successful');
-      expect(res.status).toBe(0);
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!hasNginx)(
+    'passes nginx -t (replica names pointed at localhost)',
+    () => {
+      const tmp = mkdtempSync(path.join(tmpdir(), 'messenger-nginx-'));
+      try {
+        mkdirSync(path.join(tmp, 'logs'));
+        writeFileSync(
+          path.join(tmp, 'nginx.conf'),
+          conf.replace('server-1:8080', '127.0.0.1:18080').replace('server-2:8080', '127.0.0.1:18081'),
+        );
+        const res = spawnSync('nginx', ['-t', '-p', tmp, '-c', path.join(tmp, 'nginx.conf'), '-g', `pid ${tmp}/nginx.pid;`], {
+          encoding: 'utf8',
+        });
+        expect(res.stderr).toContain('test is successful');
+        expect(res.status).toBe(0);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+    spawnTimeout(1),
+  );
 });
 
 describe('Dockerfile', () => {

@@ -11,7 +11,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlConnection } from '../db/knex.js';
 import { migrations } from '../../migrations/index.js';
 import { dropMysqlDatabase } from '../test/harness.js';
-import { baseEnv, buildOnce, distCli, distMain, freePort, run, start, stop, waitForHealth, type Running } from '../test/processes.js';
+import {
+  baseEnv,
+  buildOnce,
+  distCli,
+  distMain,
+  freePort,
+  run,
+  spawnTimeout,
+  start,
+  stop,
+  waitForHealth,
+  type Running,
+} from '../test/processes.js';
 
 const baseUrl = process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const JWT_SECRET = randomBytes(48).toString('base64');
@@ -122,62 +134,66 @@ describe('production start-up: node dist/server/main.js with NODE_ENV=production
     expect(logs).not.toContain('secret message body');
   });
 
-  it('runs the operator commands from the build: migrate --status, admin create-user / disable-user / enable-user', async () => {
-    const status = await run('node', [distCli('migrate'), '--status'], { env, cwd: workDir });
-    expect(status.stderr).toBe('');
-    expect(status.code).toBe(0);
-    expect(status.stdout).toContain(`${migrations.length} applied, 0 pending`);
+  it(
+    'runs the operator commands from the build: migrate --status, admin create-user / disable-user / enable-user',
+    async () => {
+      const status = await run('node', [distCli('migrate'), '--status'], { env, cwd: workDir });
+      expect(status.stderr).toBe('');
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain(`${migrations.length} applied, 0 pending`);
 
-    const adminPassword = `admin-${randomBytes(9).toString('hex')}`;
-    const username = `op_${randomBytes(4).toString('hex')}`;
-    const created = await run(
-      'node',
-      [
-        distCli('admin'),
-        'create-user',
-        '--username',
-        username,
-        '--email',
-        `${username}@example.test`,
-        '--display-name',
-        'The Operator',
-        '--password-stdin',
-      ],
-      {
-        env,
-        cwd: workDir,
-        input: adminPassword + '\n',
-      },
-    );
-    expect(created.stderr).toBe('');
-    expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(new RegExp(`^created user ${username} \\(id \\d+`));
+      const adminPassword = `admin-${randomBytes(9).toString('hex')}`;
+      const username = `op_${randomBytes(4).toString('hex')}`;
+      const created = await run(
+        'node',
+        [
+          distCli('admin'),
+          'create-user',
+          '--username',
+          username,
+          '--email',
+          `${username}@example.test`,
+          '--display-name',
+          'The Operator',
+          '--password-stdin',
+        ],
+        {
+          env,
+          cwd: workDir,
+          input: adminPassword + '\n',
+        },
+      );
+      expect(created.stderr).toBe('');
+      expect(created.code).toBe(0);
+      expect(created.stdout).toMatch(new RegExp(`^created user ${username} \\(id \\d+`));
 
-    const login = await api.post('/api/auth/login').send({ login: username, password: adminPassword });
-    expect(login.status).toBe(200);
-    expect(login.body.user).toMatchObject({ username, displayName: 'The Operator' });
-    const auth = { Authorization: `Bearer ${login.body.accessToken}` };
-    expect((await api.get('/api/users/me').set(auth)).status).toBe(200);
+      const login = await api.post('/api/auth/login').send({ login: username, password: adminPassword });
+      expect(login.status).toBe(200);
+      expect(login.body.user).toMatchObject({ username, displayName: 'The Operator' });
+      const auth = { Authorization: `Bearer ${login.body.accessToken}` };
+      expect((await api.get('/api/users/me').set(auth)).status).toBe(200);
 
-    const disabled = await run('node', [distCli('admin'), 'disable-user', username], { env, cwd: workDir });
-    expect(disabled.code).toBe(0);
-    expect(disabled.stdout).toContain(`disabled user ${username}`);
-    const refused = await api.post('/api/auth/login').send({ login: username, password: adminPassword });
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
-    // Its live session ended too: the access token it already holds no longer works.
-    expect([401, 403]).toContain((await api.get('/api/users/me').set(auth)).status);
-    expect((await api.post('/api/auth/refresh').send({ refreshToken: login.body.refreshToken })).status).toBeGreaterThanOrEqual(401);
+      const disabled = await run('node', [distCli('admin'), 'disable-user', username], { env, cwd: workDir });
+      expect(disabled.code).toBe(0);
+      expect(disabled.stdout).toContain(`disabled user ${username}`);
+      const refused = await api.post('/api/auth/login').send({ login: username, password: adminPassword });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
+      // Its live session ended too: the access token it already holds no longer works.
+      expect([401, 403]).toContain((await api.get('/api/users/me').set(auth)).status);
+      expect((await api.post('/api/auth/refresh').send({ refreshToken: login.body.refreshToken })).status).toBeGreaterThanOrEqual(401);
 
-    const enabled = await run('node', [distCli('admin'), 'enable-user', username], { env, cwd: workDir });
-    expect(enabled.code).toBe(0);
-    expect((await api.post('/api/auth/login').send({ login: username, password: adminPassword })).status).toBe(200);
+      const enabled = await run('node', [distCli('admin'), 'enable-user', username], { env, cwd: workDir });
+      expect(enabled.code).toBe(0);
+      expect((await api.post('/api/auth/login').send({ login: username, password: adminPassword })).status).toBe(200);
 
-    const listed = await run('node', [distCli('admin'), 'list-users', '--json'], { env, cwd: workDir });
-    expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ username, status: 'active' })]));
-    expect(server.output()).not.toContain(adminPassword);
-  });
+      const listed = await run('node', [distCli('admin'), 'list-users', '--json'], { env, cwd: workDir });
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ username, status: 'active' })]));
+      expect(server.output()).not.toContain(adminPassword);
+    },
+    spawnTimeout(5),
+  );
 
   it('stops on SIGTERM with exit code 0 well within 10 s', async () => {
     const began = Date.now();
@@ -189,28 +205,32 @@ describe('production start-up: node dist/server/main.js with NODE_ENV=production
 });
 
 describe('production start-up without JWT_SECRET', () => {
-  it('refuses to start, exits non-zero, and names the variable in one line', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'messenger-prod-'));
-    try {
-      const res = await run('node', [distMain], {
-        env: baseEnv({
-          NODE_ENV: 'production',
-          PORT: String(await freePort()),
-          HOST: '127.0.0.1',
-          DATABASE_URL: databaseUrl,
-          DATA_DIR: path.join(dir, 'data'),
-        }),
-        cwd: dir,
-        timeoutMs: 20_000,
-      });
-      expect(res.code).not.toBe(0);
-      expect(res.code).not.toBeNull();
-      const lines = res.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain('JWT_SECRET');
-      expect(res.stdout).toBe('');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'refuses to start, exits non-zero, and names the variable in one line',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'messenger-prod-'));
+      try {
+        const res = await run('node', [distMain], {
+          env: baseEnv({
+            NODE_ENV: 'production',
+            PORT: String(await freePort()),
+            HOST: '127.0.0.1',
+            DATABASE_URL: databaseUrl,
+            DATA_DIR: path.join(dir, 'data'),
+          }),
+          cwd: dir,
+          timeoutMs: 60_000,
+        });
+        expect(res.code).not.toBe(0);
+        expect(res.code).not.toBeNull();
+        const lines = res.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain('JWT_SECRET');
+        expect(res.stdout).toBe('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    spawnTimeout(1),
+  );
 });

@@ -65,6 +65,7 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     expect(await toA).toMatchObject({ body: 'from node 2', seq: 3 });
 
     // c is on node 2; a adds c through node 1: c's socket joins the room without reconnecting.
+    const withC = await a.api.createRoom({ name: 'a and c', visibility: 'private', memberIds: [c.user.id] });
     const sc = await connect(n2, c);
     const created = once(sc, 'room:created', 10_000);
     await a.api.addMember(room.id, c.user.id);
@@ -80,8 +81,12 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     await left;
     const afterLeave = collect(sc, 'message:new');
     await sa.emitWithAck('message:send', { roomId: room.id, clientId: 'x4', body: 'c is gone' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(afterLeave).toEqual([]);
+    // Sentinel: a later message in another room of c's travels the same ordered stream, so it arrives behind anything
+    // node 2 could have delivered for 'c is gone'.
+    const sentinel = onceWhere(sc, 'message:new', (m) => m.body === 'sentinel');
+    await sa.emitWithAck('message:send', { roomId: withC.id, clientId: 'x5', body: 'sentinel' });
+    await sentinel;
+    expect(afterLeave.filter((m) => m.roomId === room.id)).toEqual([]);
 
     // b logs out through node 1: b's socket on node 2 is told and disconnected.
     const revoked = once(sb, 'session:revoked', 10_000);

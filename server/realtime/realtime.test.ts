@@ -20,6 +20,17 @@ async function ready(user: TestUser) {
   return c;
 }
 
+/**
+ * Sends a message in one of the socket's own rooms and waits for it to come back: whatever the server emitted to this
+ * socket before has arrived by then. Used instead of a sleep before asserting that something did not arrive.
+ */
+async function sentinel(socket: ClientSocket, roomId: number): Promise<void> {
+  const clientId = `sentinel-${Math.random().toString(36).slice(2)}`;
+  const back = onceWhere(socket, 'message:new', (m) => m.clientId === clientId);
+  await socket.emitWithAck('message:send', { roomId, clientId, body: 'sentinel' });
+  await back;
+}
+
 async function privateRoom(owner: TestUser, members: TestUser[] = []): Promise<number> {
   const res = await t.api
     .post('/api/rooms')
@@ -84,6 +95,7 @@ describe('messages', () => {
   it('acks after commit and broadcasts the same message to members only', async () => {
     const [a, b, stranger] = [await t.register(), await t.register(), await t.register()];
     const room = await privateRoom(a, [b]);
+    const strangersOwn = await privateRoom(stranger);
     const ca = await ready(a);
     const cb = await ready(b);
     const cs = await ready(stranger);
@@ -110,8 +122,8 @@ describe('messages', () => {
     expect(del).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const react = await cs.socket.emitWithAck('message:react', { messageId: ack.message.id, emoji: '👍', on: true });
     expect(react).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(strangerGot).toEqual([]);
+    await sentinel(cs.socket, strangersOwn);
+    expect(strangerGot.filter((m) => m.roomId === room)).toEqual([]);
   });
 
   it('validates every payload and answers, never crashes', async () => {
@@ -228,8 +240,29 @@ describe('messages', () => {
     const seen = once(cb.socket, 'typing');
     ca.socket.emit('typing', { roomId: room, typing: true });
     expect(await seen).toEqual({ roomId: room, userId: a.id, typing: true });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(echoed).toEqual([]);
+    // Sentinel: b's typing reaches a after anything a's own event could have echoed back.
+    const sentinel = onceWhere(ca.socket, 'typing', (p) => p.userId === b.id);
+    cb.socket.emit('typing', { roomId: room, typing: true });
+    await sentinel;
+    expect(echoed).toEqual([{ roomId: room, userId: b.id, typing: true }]);
+  });
+
+  it('a stranger\u2019s typing is refused and never relayed into the room', async () => {
+    const [a, b, stranger] = [await t.register(), await t.register(), await t.register()];
+    const room = await privateRoom(a, [b]);
+    const cb = await ready(b);
+    const cs = await ready(stranger);
+    const ca = await ready(a);
+    const seenByB = collect(cb.socket, 'typing');
+    expect(await cs.socket.emitWithAck('typing', { roomId: room, typing: true })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    // Sentinel: a member's typing, sent after the stranger's was answered, arrives behind anything relayed for it.
+    const sentinel = onceWhere(cb.socket, 'typing', (p) => p.userId === a.id);
+    ca.socket.emit('typing', { roomId: room, typing: true });
+    await sentinel;
+    expect(seenByB).toEqual([{ roomId: room, userId: a.id, typing: true }]);
   });
 });
 
@@ -316,6 +349,7 @@ describe('membership follows sockets', () => {
   it('an added member receives without reconnecting; a removed one stops at once', async () => {
     const [a, b] = [await t.register(), await t.register()];
     const room = await privateRoom(a);
+    const bOwn = await privateRoom(b);
     const ca = await ready(a);
     const cb = await ready(b);
     const created = once(cb.socket, 'room:created');
@@ -329,8 +363,8 @@ describe('membership follows sockets', () => {
     expect(await left).toEqual({ roomId: room, userId: b.id });
     const after = collect(cb.socket, 'message:new');
     await ca.socket.emitWithAck('message:send', { roomId: room, clientId: 'mf-2', body: 'bye' });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(after).toEqual([]);
+    await sentinel(cb.socket, bOwn);
+    expect(after.filter((m) => m.roomId === room)).toEqual([]);
   });
 
   it('presence: online on first socket, offline with lastSeenAt after the last', async () => {
@@ -363,8 +397,11 @@ describe('profile changes', () => {
     expect((await t.api.patch('/api/users/me').set(b.auth).send({ displayName: 'Bee' })).status).toBe(200);
     expect(await seenByA).toMatchObject({ id: b.id, displayName: 'Bee' });
     expect(await seenByB).toMatchObject({ id: b.id, displayName: 'Bee' });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(strangerGot).toEqual([]);
+    // Sentinel: the stranger's own change reaches the stranger after anything emitted for b's.
+    const own = onceWhere(cs.socket, 'user:updated', (u) => u.id === stranger.id);
+    expect((await t.api.patch('/api/users/me').set(stranger.auth).send({ displayName: 'Stranger' })).status).toBe(200);
+    await own;
+    expect(strangerGot.map((u) => u.id)).toEqual([stranger.id]);
   });
 });
 

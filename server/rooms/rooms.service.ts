@@ -403,7 +403,8 @@ export class RoomsService {
     const { room } = (await this.d.rooms.liveMembership(roomId, userId)) ?? (await this.requireMember(roomId, userId));
     const target = Math.min(seq, num(room.last_seq));
     const { changed, lastReadSeq } = await this.d.rooms.markRead(roomId, userId, target);
-    const unreadCount = await this.d.messages.unreadCount(roomId, userId, lastReadSeq);
+    // The same query as the room list's unreadCount: one copy of the rule "others' messages past my marker".
+    const unreadCount = (await this.d.rooms.unreadCounts(userId, [roomId])).get(roomId) ?? 0;
     if (changed) this.d.events.emit('room:read', roomId, userId, lastReadSeq);
     return { lastReadSeq, unreadCount };
   }

@@ -192,3 +192,63 @@ export async function tcpProxy(targetPort: number): Promise<Proxy> {
       }),
   };
 }
+
+/** A private redis-server (never the shared one) that a test may stop and restart; it always restarts empty. */
+export interface RedisProcess {
+  url: string;
+  port: number;
+  /** Kills it at once (SIGKILL), as a crash or a network loss would look to the servers. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty, and resolves once it answers. */
+  start(): Promise<void>;
+}
+
+/** One PING over a raw connection: true when it answers PONG. */
+function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (d) => done(d.toString('utf8').startsWith('+PONG')));
+    socket.once('connect', () => socket.write('PING\r\n'));
+  });
+}
+
+export async function redisServer(port?: number): Promise<RedisProcess> {
+  const p = port ?? (await freePort());
+  let proc: Running | undefined;
+  const startIt = async () => {
+    proc = start('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      cwd: repoRoot,
+      env: baseEnv({}),
+    });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (await redisAnswers(p)) return;
+      if (proc.child.exitCode !== null) throw new Error(`redis-server exited:\n${proc.output()}`);
+      if (Date.now() > deadline) throw new Error(`redis-server on ${p} did not answer:\n${proc.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await startIt();
+  return {
+    url: `redis://127.0.0.1:${p}`,
+    port: p,
+    stop: async () => {
+      await proc?.kill('SIGKILL');
+    },
+    start: startIt,
+  };
+}
+
+/**
+ * The per-test timeout for a test that starts `processes` child processes one after another: a start under tsx, or
+ * of the built server, takes several seconds on a loaded machine, so a flat 30 s is not enough for several.
+ */
+export function spawnTimeout(processes: number): number {
+  return 30_000 + processes * 20_000;
+}

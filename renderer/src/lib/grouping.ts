@@ -2,6 +2,8 @@
 // (no avatar/name) when it continues the same sender's run within a few minutes. Computed only for the rows being
 // rendered, with each message's parsed time and local day cached on the message object, so neither a render nor
 // a prepended page re-parses dates across the loaded history.
+import { dayKey } from './format.js';
+
 const GROUP_GAP_MS = 5 * 60_000;
 
 interface Stamp {
@@ -15,7 +17,7 @@ function stampOf(item: { createdAt: string }): Stamp {
   let s = stamps.get(item);
   if (!s) {
     const d = new Date(item.createdAt);
-    s = { ms: d.getTime(), day: new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() };
+    s = { ms: d.getTime(), day: dayKey(d) };
     stamps.set(item, s);
   }
   return s;

@@ -176,8 +176,14 @@ describe('wireRealtime', () => {
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 3));
     expect(store.getState().rooms.byId[1]!.unreadCount).toBe(2);
     store.getState().setWindowFocused(false);
-    wiring.markSeen(1, 5);
-    await new Promise((r) => setTimeout(r, 20));
+    // The read timer runs under fake timers, so it has certainly fired (unfocused) before the check: no sleep.
+    vi.useFakeTimers();
+    try {
+      wiring.markSeen(1, 5);
+      vi.runOnlyPendingTimers();
+    } finally {
+      vi.useRealTimers();
+    }
     expect(markRead).not.toHaveBeenCalledWith(1, 5);
     store.getState().setWindowFocused(true);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
@@ -322,8 +328,10 @@ describe('wireRealtime', () => {
     emit('ready', { user: me, rooms: [{ id: 1, lastSeq: 1, lastReadSeq: 0 }], onlineCount: 1 });
     await vi.waitFor(() => expect(usersByIds).toHaveBeenCalled());
     emit('user:updated', { ...ann, displayName: 'Newest' });
-    answer([{ ...ann, displayName: 'Older' }]);
-    await new Promise((r) => setTimeout(r, 10));
+    // Sentinel: Cleo rides in the same answer, so once she is in the store the answer has been applied.
+    const cleo = { ...ann, id: 4, username: 'cleo', displayName: 'Cleo' };
+    answer([{ ...ann, displayName: 'Older' }, cleo]);
+    await vi.waitFor(() => expect(selectUser(cleo.id, { ...cleo, displayName: '?' })(store.getState()).displayName).toBe('Cleo'));
     expect(selectUser(ann.id, ann)(store.getState()).displayName).toBe('Newest');
   });
 });
