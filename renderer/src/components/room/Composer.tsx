@@ -2,7 +2,7 @@
 // the outbox (shown as "Sending…") until the connection is back. Typing `@` opens the member autocomplete
 // (arrows + Enter/Tab, or the mouse; Escape closes it).
 import { Icon } from '../Icon.js';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from '../../../../protocol/schemas.js';
 import { useAppStore } from '../../store/index.js';
@@ -62,16 +62,23 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
     setActive(0);
     setMention({ ...found, caret: el.selectionStart });
   };
+  const pendingCaret = useRef<number | null>(null);
   const pickMention = (pick: Suggestion) => {
     if (!mention) return;
     const next = applyMention(draft, mention.start, mention.caret, pick);
+    pendingCaret.current = next.caret;
     setDraft(roomId, next.text);
     setMention(null);
-    requestAnimationFrame(() => {
-      ref.current?.focus();
-      ref.current?.setSelectionRange(next.caret, next.caret);
-    });
   };
+  // The caret after a pick goes where the mention ends, in the same commit that writes the new text: a caret set
+  // later (a frame afterwards) would land in the middle of whatever the user typed since.
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null || !ref.current) return;
+    pendingCaret.current = null;
+    ref.current.focus();
+    ref.current.setSelectionRange(caret, caret);
+  }, [draft]);
   const typing = useRef({ sentAt: 0, idle: undefined as ReturnType<typeof setTimeout> | undefined });
 
   const stopTyping = () => {
