@@ -256,8 +256,16 @@ export const protocol = {
   isProtocolHandled: (scheme: string) => schemes.has(scheme),
 };
 
+// Session events (main listens for will-download): kept, and recorded, so the wiring shows in the log.
+const sessionEvents = new EventEmitter();
+
 export const session = {
   defaultSession: {
+    on(event: string, listener: (...args: unknown[]) => void) {
+      sessionEvents.on(event, listener);
+      record('session.on', event);
+      return this;
+    },
     setPermissionRequestHandler: () => record('session.permissionRequestHandler'),
     setPermissionCheckHandler: () => record('session.permissionCheckHandler'),
     webRequest: { onHeadersReceived: () => undefined },
