@@ -131,9 +131,9 @@ describe('a running desktop app', () => {
   });
 
   it('tray and badge show the unread count the window shows, and clear once the room is read', async () => {
-    // What the room list shows, room by room ("Ops, 3 unread, ...").
+    // What the room list shows, room by room ("Ops … 3 unread …": rows are named by their content).
     const shownTotal = async () => {
-      const labels = await page.locator('.room-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      const labels = await page.locator('.room-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).innerText));
       return labels.reduce((sum, l) => sum + Number(/(\d+) unread/.exec(l)?.[1] ?? 0), 0);
     };
     // At least Quiet please and the three burst messages arrived while the window was hidden.
