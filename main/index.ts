@@ -204,6 +204,7 @@ async function start(): Promise<void> {
     beforeInstall: () => {
       quitting = true;
     },
+    relaunchAfterQuit: process.platform === 'linux' && process.env.APPIMAGE ? () => app.relaunch({ execPath: process.env.APPIMAGE }) : null,
   });
   if (app.isPackaged) autoUpdater.logger = log;
   const attention = createAttention({

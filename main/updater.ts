@@ -42,6 +42,11 @@ export function createUpdateService(deps: {
   onReady: (version: string) => void;
   /** Just before quitAndInstall, so close-to-tray lets the window go. */
   beforeInstall: () => void;
+  /**
+   * Linux AppImage: electron-updater would start the new file while this process still holds the single-instance
+   * lock, so the new one would hand over to us and exit. Instead this asks Electron to start it once we have quit.
+   */
+  relaunchAfterQuit?: (() => void) | null;
   intervalMs?: number;
 }): UpdateService {
   const { updater, log } = deps;
@@ -90,7 +95,12 @@ export function createUpdateService(deps: {
     install() {
       if (!updater || readyVersion === null) return false;
       deps.beforeInstall();
-      updater.quitAndInstall(true, true);
+      if (deps.relaunchAfterQuit) {
+        deps.relaunchAfterQuit();
+        updater.quitAndInstall(true, false);
+      } else {
+        updater.quitAndInstall(true, true);
+      }
       return true;
     },
   };

@@ -317,6 +317,22 @@ export const en = {
     logout: 'Log out',
     thisTabOnly: 'You are signed in to another server than the one this page came from, so the session lasts until you close this tab.',
     thisRunOnly: 'This computer has no secure key store, so you will need to log in again next time.',
+    desktop: 'Desktop app',
+    closeToTray: 'Keep running in the tray when the window is closed',
+    closeToTrayGnome:
+      'Off at first on this desktop: GNOME shows no tray icons without the AppIndicator extension, so a closed window would leave nothing to click. Turn it on if your desktop shows the tray.',
+    flashOnMention: 'Flash the taskbar for direct messages and mentions',
+    autoUpdate: 'Download updates automatically',
+    updateUrl: 'Update address',
+    updateUrlHint: "Empty: the project's releases. Or the address of a folder your team serves updates from.",
+    updateUrlInvalid: 'Enter an http(s) address, or leave it empty.',
+    spellCheck: 'Spell-check languages',
+    spellCheckHint: 'None selected: the system language. Up to 5.',
+  },
+  update: {
+    ready: 'Version {{version}} is ready.',
+    restart: 'Restart to update',
+    later: 'Later',
   },
 };
 

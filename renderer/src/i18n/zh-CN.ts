@@ -316,5 +316,21 @@ export const zhCN: Resources = {
     logout: '退出登录',
     thisTabOnly: '你登录的服务器不是提供此页面的服务器，因此会话在关闭此标签页后结束。',
     thisRunOnly: '此电脑没有安全密钥存储，下次启动需要重新登录。',
+    desktop: '桌面应用',
+    closeToTray: '关闭窗口后在托盘中继续运行',
+    closeToTrayGnome:
+      '在此桌面上默认关闭：GNOME 未安装 AppIndicator 扩展时不显示托盘图标，关闭窗口后将无处可点。如果你的桌面显示托盘，可以打开它。',
+    flashOnMention: '收到私信和提及时闪烁任务栏',
+    autoUpdate: '自动下载更新',
+    updateUrl: '更新地址',
+    updateUrlHint: '留空：使用项目的发布版本。也可以填写你的团队提供更新的文件夹地址。',
+    updateUrlInvalid: '请输入 http(s) 地址，或留空。',
+    spellCheck: '拼写检查语言',
+    spellCheckHint: '未选择时使用系统语言。最多 5 种。',
+  },
+  update: {
+    ready: '版本 {{version}} 已就绪。',
+    restart: '重启以完成更新',
+    later: '稍后',
   },
 };
