@@ -204,7 +204,8 @@ async function start(): Promise<void> {
     beforeInstall: () => {
       quitting = true;
     },
-    relaunchAfterQuit: process.platform === 'linux' && process.env.APPIMAGE ? () => app.relaunch({ execPath: process.env.APPIMAGE }) : null,
+    relaunchAfterQuit:
+      process.platform === 'linux' && process.env.APPIMAGE ? () => app.relaunch({ execPath: process.env.APPIMAGE, args: [] }) : null,
   });
   if (app.isPackaged) autoUpdater.logger = log;
   const attention = createAttention({
@@ -358,12 +359,16 @@ async function start(): Promise<void> {
   );
   const menuWin = win;
   win.webContents.on('context-menu', (_event, params) => {
-    const template = contextMenuTemplate(params, {
-      replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
-      addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
-      copyText: (text) => clipboard.writeText(text),
-      copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
-    }, strings);
+    const template = contextMenuTemplate(
+      params,
+      {
+        replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
+        addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
+        copyText: (text) => clipboard.writeText(text),
+        copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
+      },
+      strings,
+    );
     if (template.length > 0) Menu.buildFromTemplate(template).popup({ window: menuWin });
   });
   win.on('focus', () => attention.focused());
@@ -394,10 +399,7 @@ function openStore(): Store<Record<string, unknown>> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
     const file = join(app.getPath('userData'), 'messenger.json');
-    throw new Error(
-      strings.unreadableSettings(file, String(code), PRODUCT),
-      { cause: err },
-    );
+    throw new Error(strings.unreadableSettings(file, String(code), PRODUCT), { cause: err });
   }
 }
 
