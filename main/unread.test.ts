@@ -30,7 +30,14 @@ describe('unread indicator', () => {
     const setBadgeCount = vi.fn();
     const refreshMenu = vi.fn();
     const indicator = createUnreadIndicator<string>(
-      { tray: () => tray, setBadgeCount, overlay: () => (withOverlay ? overlay : null), image: (v) => `img:${v}`, overlayImage: (l) => `overlay:${l}`, refreshMenu },
+      {
+        tray: () => tray,
+        setBadgeCount,
+        overlay: () => (withOverlay ? overlay : null),
+        image: (v) => `img:${v}`,
+        overlayImage: (l) => `overlay:${l}`,
+        refreshMenu,
+      },
       false,
     );
     return { indicator, tray, overlay, setBadgeCount, refreshMenu };

@@ -488,7 +488,8 @@ export const net = {
   /** Electron's ClientRequest behaves enough like Node's for electron-updater's downloads; plain http only here. */
   request(options: RequestOptions & { session?: unknown; redirect?: string; url?: string }) {
     const { session: _session, redirect: _redirect, url, ...rest } = options;
-    const target = url ?? `${rest.protocol ?? 'http:'}//${rest.hostname ?? rest.host}${rest.port ? `:${rest.port}` : ''}${rest.path ?? '/'}`;
+    const target =
+      url ?? `${rest.protocol ?? 'http:'}//${rest.hostname ?? rest.host}${rest.port ? `:${rest.port}` : ''}${rest.path ?? '/'}`;
     record('net.request', target);
     return url ? httpRequest(url, rest) : httpRequest(rest);
   },
