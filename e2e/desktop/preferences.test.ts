@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestUser } from '../../server/test/harness.js';
-import { createRoom, directRoom, logIn, notificationsOf, say, startServer, storeFile } from './fixtures.js';
+import { createRoom, directRoom, logIn, say, startServer, storeFile } from './fixtures.js';
 import { buildApp, DesktopApp, newUserData } from './harness.js';
 import type { Json } from './harness.js';
 
