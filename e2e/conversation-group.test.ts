@@ -156,7 +156,7 @@ describe('conversation features, three people', () => {
     // Bob's receipt moved down: the older line is gone, one line in the room.
     await expect.poll(() => seenLines.count()).toBe(1);
     const button = line.getByRole('button');
-    expect(await button.getAttribute('aria-label')).toBe(`Seen by ${bobUser.username}`);
+    expect(await button.getAttribute('aria-label')).toBe(`Seen by 1: ${bobUser.username}`);
 
     await roomRow(carol.page, ROOM).click();
     await message(carol.page, 'Thanks both').waitFor();
@@ -169,6 +169,7 @@ describe('conversation features, three people', () => {
       )
       .toBe('Seen by 2');
     const label = (await line.getByRole('button').getAttribute('aria-label')) ?? '';
+    expect(label).toMatch(/^Seen by 2: /);
     expect(label).toContain(bobUser.username);
     expect(label).toContain(carolUser.username);
     expect(await seenLines.count()).toBe(1);

@@ -190,7 +190,7 @@ export const en = {
     seen: 'Seen',
     seenBy_one: 'Seen by {{count}}',
     seenBy_other: 'Seen by {{count}}',
-    seenByNames: 'Seen by {{names}}',
+    seenByNames: '{{seen}}: {{names}}',
   },
   system: {
     someone: 'Someone',

@@ -1,5 +1,5 @@
 // A read receipt under one of my messages (lib/receipts.ts decides where): "Seen" in a direct room, "Seen by N" in a
-// group. The group's line is a focusable button named with the readers ("Seen by Bob, Carol"), and hovering or
+// group. The group's line is a focusable button named with its text and the readers ("Seen by 2: Bob, Carol"), and hovering or
 // focusing it shows the names in a small popover; at most NAMES_SHOWN names, then "and N more".
 import { memo, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,13 +27,14 @@ export const SeenBy = memo(function SeenBy({ readers, direct }: { readers: reado
   }
   const more = readers.length - NAMES_SHOWN;
   const who = more > 0 ? t('reactions.andMore', { names, count: more }) : names;
+  const label = t('receipts.seenBy', { count: readers.length });
   return (
     <div className="seen own" data-testid="seen">
       <span className="seen-anchor">
         <button
           type="button"
           className="seen-by"
-          aria-label={t('receipts.seenByNames', { names: who })}
+          aria-label={t('receipts.seenByNames', { seen: label, names: who })}
           aria-describedby={open ? tip : undefined}
           onMouseEnter={() => setOpen(true)}
           onMouseLeave={() => setOpen(false)}
@@ -46,7 +47,7 @@ export const SeenBy = memo(function SeenBy({ readers, direct }: { readers: reado
             }
           }}
         >
-          {t('receipts.seenBy', { count: readers.length })}
+          {label}
         </button>
         {open && (
           <span className="seen-names" role="tooltip" id={tip}>
