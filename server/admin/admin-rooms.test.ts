@@ -52,7 +52,12 @@ describe('GET /admin/rooms', () => {
     });
     const all = (await t.api.get('/api/admin/rooms').set(root.auth).query({ limit: 100 })).body as AdminRoom[];
     expect(all.find((r) => r.id === dm.id)).toMatchObject({ kind: 'direct', ownerId: null, memberCount: 2 });
-    expect(all.find((r) => r.id === dm.id)!.name.split(', ').sort()).toEqual([ann.username, ben.username].sort());
+    expect(
+      all
+        .find((r) => r.id === dm.id)!
+        .name.split(', ')
+        .sort(),
+    ).toEqual([ann.username, ben.username].sort());
     expect(all.map((r) => r.id)).not.toContain(gone.id);
     const page = (await t.api.get('/api/admin/rooms').set(root.auth).query({ q: tag, before: b.id })).body as AdminRoom[];
     expect(page.map((r) => r.id)).toEqual([a.id]);
@@ -172,7 +177,14 @@ describe('invites by room owners', () => {
     try {
       expectError(await t.api.post(`/api/rooms/${room.id}/invites`).set(member.auth).send({}), 403, 'FORBIDDEN');
       // A room owner cannot name other rooms: the body has no roomIds.
-      expectError(await t.api.post(`/api/rooms/${room.id}/invites`).set(owner.auth).send({ roomIds: [other.id] }), 400, 'VALIDATION_FAILED');
+      expectError(
+        await t.api
+          .post(`/api/rooms/${room.id}/invites`)
+          .set(owner.auth)
+          .send({ roomIds: [other.id] }),
+        400,
+        'VALIDATION_FAILED',
+      );
       const created = await t.api.post(`/api/rooms/${room.id}/invites`).set(owner.auth).send({ maxUses: 2, expiresInHours: 24 });
       expectStatus(created, 201);
       const invite = created.body as Invite;
@@ -185,7 +197,8 @@ describe('invites by room owners', () => {
         .post('/api/auth/register')
         .send({ username: name, email: `${name}@example.test`, password: 'correct horse battery', invite: invite.code });
       expectStatus(joined, 201);
-      const rooms = (await t.api.get('/api/rooms').set({ Authorization: `Bearer ${(joined.body as AuthResult).accessToken}` })).body as MyRoom[];
+      const rooms = (await t.api.get('/api/rooms').set({ Authorization: `Bearer ${(joined.body as AuthResult).accessToken}` }))
+        .body as MyRoom[];
       expect(rooms.map((r) => r.id)).toEqual([room.id]);
 
       // An admin of the room may invite too, but sees and revokes only their own.

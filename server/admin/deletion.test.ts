@@ -48,7 +48,8 @@ async function sendFile(u: TestUser, roomId: number): Promise<{ message: Message
 }
 
 async function storageKeys(uploadId: number): Promise<string[]> {
-  const row = (await t.server.knex('uploads').where({ id: uploadId }).first()) as { storage_key: string; thumb_key: string | null } | undefined;
+  const row = (await t.server.knex('uploads').where({ id: uploadId }).first()) as
+    { storage_key: string; thumb_key: string | null } | undefined;
   return row ? [row.storage_key, ...(row.thumb_key ? [row.thumb_key] : [])] : [];
 }
 
@@ -111,7 +112,11 @@ describe('DELETE /users/me', () => {
 
     // Logging in fails like an unknown user; the old refresh token says why the session ended.
     expectError(await t.api.post('/api/auth/login').send({ login: carol.username, password: carol.password }), 401, 'INVALID_CREDENTIALS');
-    expectError(await t.api.post('/api/auth/login').send({ login: carol.user.email, password: carol.password }), 401, 'INVALID_CREDENTIALS');
+    expectError(
+      await t.api.post('/api/auth/login').send({ login: carol.user.email, password: carol.password }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     expectError(await t.api.post('/api/auth/refresh').send({ refreshToken: carol.refreshToken }), 401, 'ACCOUNT_DELETED');
     // The name and address are free again.
     const again = await t.api
@@ -201,7 +206,14 @@ describe('DELETE /admin/users/:id', () => {
     expectStatus(await t.api.patch(`/api/admin/users/${other.id}`).set(root.auth).send({ role: 'admin' }), 200);
     expectStatus(await t.api.delete(`/api/admin/users/${other.id}`).set(root.auth).send({ messages: 'keep' }), 204);
     expectError(await t.api.delete(`/api/admin/users/${other.id}`).set(root.auth).send({}), 404, 'NOT_FOUND');
-    expectError(await t.api.delete(`/api/admin/users/${root.id + 1_000_000}`).set(root.auth).send({}), 404, 'NOT_FOUND');
+    expectError(
+      await t.api
+        .delete(`/api/admin/users/${root.id + 1_000_000}`)
+        .set(root.auth)
+        .send({}),
+      404,
+      'NOT_FOUND',
+    );
     expectError(await t.api.delete(`/api/admin/users/${other.id}`).set(root.auth).send({ messages: 'burn' }), 400, 'VALIDATION_FAILED');
   });
 });

@@ -140,9 +140,7 @@ export const MessageItem = memo(function MessageItem({
         data-seq={m.seq}
         aria-label={`${senderName}, ${timeOfDay(m.createdAt, i18n.language)}`}
       >
-        <div className="msg-gutter">
-          {!grouped && !own && <Avatar id={sender.id} name={senderName} url={sender.avatarUrl} size={32} />}
-        </div>
+        <div className="msg-gutter">{!grouped && !own && <Avatar id={sender.id} name={senderName} url={sender.avatarUrl} size={32} />}</div>
         <div className="msg-main">
           {!grouped && !own && <div className="msg-sender">{senderName}</div>}
           <div className={`bubble${recalled ? ' recalled' : ''}`}>
