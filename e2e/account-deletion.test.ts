@@ -25,6 +25,7 @@ describe('deleted accounts and archived rooms', () => {
     await call(e, c, 'DELETE', '/users/me', { password: c.password });
     // Live: the sender's name changes on the open room, and the direct room in the list is named for it.
     await note.locator('.msg-sender', { hasText: 'Deleted user' }).waitFor();
+    await bob.page.locator('.msg.system', { hasText: 'Deleted user left' }).waitFor();
     const row = roomRow(bob.page, 'Deleted user');
     await row.waitFor();
     await row.click();
