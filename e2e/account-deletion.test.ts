@@ -26,7 +26,7 @@ describe('deleted accounts and archived rooms', () => {
     // Live: the sender's name changes on the open room, and the direct room in the list is named for it.
     await note.locator('.msg-sender', { hasText: 'Deleted user' }).waitFor();
     await bob.page.locator('.msg.system', { hasText: 'Deleted user left' }).waitFor();
-    const row = roomRow(bob.page, 'Deleted user');
+    const row = bob.page.locator(`.room-row[data-room-id="${direct.id}"] .room-name`, { hasText: 'Deleted user' });
     await row.waitFor();
     await row.click();
     await bob.page.locator('.msg', { hasText: 'Bye Bob!' }).waitFor();
