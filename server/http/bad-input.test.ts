@@ -373,6 +373,8 @@ const NAMED_GROUPS: [string, RegExp][] = [
   ['room history and messages', /^\/(rooms\/\{id\}\/messages|messages)(\/|$)/],
   ['rooms', /^\/rooms(\/|$)/],
   ['files and search', /^\/(uploads|files|search)(\/|$)/],
+  ['administration: accounts', /^\/admin\/users(\/|$)/],
+  ['administration: rooms and invites', /^\/admin\/(rooms|invites)(\/|$)/],
 ];
 /** The first named group whose pattern matches, else "administration and the rest". */
 const groupOf = (path: string) => NAMED_GROUPS.find(([, re]) => re.test(path))?.[0] ?? 'administration and the rest';
