@@ -315,7 +315,8 @@ async function snapshot(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The whole file outlasts the default 15-minute access token on a loaded machine; its one token must live.
+  t = await startTestServer({ ACCESS_TOKEN_TTL: '2h' });
   owner = await t.register();
   other = await t.register();
   const room = await createRoom(t, owner, { name: 'Battery', visibility: 'public', memberIds: [other.id] });
