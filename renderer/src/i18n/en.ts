@@ -60,6 +60,7 @@ export const en = {
     REGISTRATION_CLOSED: 'Registration is closed on this server.',
     INVITE_INVALID: 'This invite is not valid: it may have expired or been used up.',
     RESET_LINK_INVALID: 'This reset link is not valid: it may have expired or been used already.',
+    ROOM_ARCHIVED: 'This room is archived: it can be read but not changed.',
     FORBIDDEN: 'You are not allowed to do that.',
     NOT_FOUND: 'Not found. It may have been deleted.',
     ALREADY_MEMBER: 'Already a member.',

@@ -60,6 +60,7 @@ export const zhCN: Resources = {
     REGISTRATION_CLOSED: '此服务器已关闭注册。',
     INVITE_INVALID: '此邀请无效：可能已过期或已用完。',
     RESET_LINK_INVALID: '此重置链接无效：可能已过期或已被使用。',
+    ROOM_ARCHIVED: '该群聊已归档：只能查看，不能更改。',
     FORBIDDEN: '你没有权限执行此操作。',
     NOT_FOUND: '未找到，可能已被删除。',
     ALREADY_MEMBER: '已经是成员。',
