@@ -97,7 +97,7 @@ function RoomRow({ room, onChanged, onDeleted }: { room: AdminRoom; onChanged: (
           <span>{name}</span>
           <span className="member-sub">
             {t(`admin.rooms.kind_${room.kind}`)} · {t(`admin.rooms.visibility_${room.visibility}`)} ·{' '}
-            {t('admin.rooms.owner', { name: room.ownerName ?? t('admin.rooms.noOwner') })} ·{' '}
+            {t('admin.rooms.owner', { name: room.ownerName ? `@${room.ownerName}` : t('admin.rooms.noOwner') })} ·{' '}
             {t('room.members', { count: room.memberCount })}
           </span>
           <span className="member-sub">
