@@ -223,6 +223,9 @@ describe('rooms, status and the audit log', () => {
     const member = await account(e, 'Max Member');
     const outsider = await account(e, 'Otto Outsider');
     const room = await privateRoom(e, owner, `Ops ${uniqueUsername('r')}`, [member]);
+    const max = await openAs(e, member);
+    await max.page.locator('.room-row', { hasText: room.name }).click();
+    await max.page.getByRole('textbox', { name: 'Message' }).waitFor();
     const boss = await openAs(e, admin);
     await openAdmin(boss.page, 'Rooms');
     await boss.page.getByRole('searchbox', { name: 'Search rooms by name' }).fill(room.name);
@@ -230,8 +233,12 @@ describe('rooms, status and the audit log', () => {
     await r.getByText(`owner: @${owner.username}`).waitFor();
     await r.getByRole('button', { name: 'Archive' }).click();
     await r.getByText('Archived', { exact: true }).waitFor();
+    // A member looking at the room sees at once that it is read-only now, and can post again once it is back.
+    await max.page.getByText('This room is archived: you can read it, but nobody can post in it.').waitFor();
     await r.getByRole('button', { name: 'Unarchive' }).click();
     await r.getByRole('button', { name: 'Archive' }).waitFor();
+    await max.page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await max.context.close();
 
     // The administrator is not in this private room: the picker searches people, and the server checks membership.
     await r.getByRole('button', { name: 'Change owner…' }).click();

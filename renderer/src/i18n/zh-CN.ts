@@ -160,6 +160,7 @@ export const zhCN: Resources = {
     unavailable: '无法打开这个会话。它可能已被删除，或你不是其成员。',
     goneDeleted: '这个群聊已被删除。',
     goneRemoved: '你已不再是这个群聊的成员。',
+    archived: '该群聊已归档：可以查看，但任何人都不能发言。',
     announce: '{{name}}：{{body}}',
     announceMany_one: '{{count}} 条新消息。最新来自 {{name}}：{{body}}',
     announceMany_other: '{{count}} 条新消息。最新来自 {{name}}：{{body}}',

@@ -154,7 +154,13 @@ export function RoomView({ roomId }: { roomId: number }) {
           <MessageList roomId={roomId} />
           <TypingLine roomId={roomId} names={names} />
           <Announcer roomId={roomId} />
-          <Composer room={room} roomName={name} members={members} />
+          {room.archived ? (
+            <p className="notice archived-note" role="status">
+              {t('room.archived')}
+            </p>
+          ) : (
+            <Composer room={room} roomName={name} members={members} />
+          )}
         </DropZone>
       </div>
       <ImageViewer />
