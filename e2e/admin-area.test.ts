@@ -234,7 +234,7 @@ describe('rooms, status and the audit log', () => {
     await r.getByRole('button', { name: 'Archive' }).click();
     await r.getByText('Archived', { exact: true }).waitFor();
     // A member looking at the room sees at once that it is read-only now, and can post again once it is back.
-    await max.page.getByText('This room is archived: you can read it, but nobody can post in it.').waitFor();
+    await max.page.getByText('This room is archived. You can read it, but no one can send messages here any more.').waitFor();
     await r.getByRole('button', { name: 'Unarchive' }).click();
     await r.getByRole('button', { name: 'Archive' }).waitFor();
     await max.page.getByRole('textbox', { name: 'Message' }).waitFor();

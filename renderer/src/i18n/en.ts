@@ -162,7 +162,6 @@ export const en = {
     unavailable: 'This room is not available. It may have been deleted, or you are not a member.',
     goneDeleted: 'This room was deleted.',
     goneRemoved: 'You are no longer a member of this room.',
-    archived: 'This room is archived: you can read it, but nobody can post in it.',
     announce: '{{name}}: {{body}}',
     announceMany_one: '{{count}} new message. Latest from {{name}}: {{body}}',
     announceMany_other: '{{count}} new messages. Latest from {{name}}: {{body}}',
@@ -238,7 +237,9 @@ export const en = {
     replyingTo: 'Replying to {{name}}',
     cancelReply: 'Cancel reply',
     tooLong: 'Messages can be at most {{max}} characters.',
+    archived: 'This room is archived. You can read it, but no one can send messages here any more.',
   },
+  users: { deleted: 'Deleted user' },
   members: {
     title: 'Members',
     onlineSection: 'Online — {{count}}',
