@@ -128,7 +128,7 @@ export const adminEn = {
       user_password_reset_link: 'Made a password reset link',
       user_delete: 'Deleted an account',
       settings_registration: 'Changed registration',
-      settings_update: 'Changed settings',
+      settings_room_owner_invites: 'Changed room-owner invites',
       invite_create: 'Created an invite',
       invite_revoke: 'Revoked an invite',
       room_archive: 'Archived a room',

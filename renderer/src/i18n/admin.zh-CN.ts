@@ -132,7 +132,7 @@ export const adminZhCN: Shape<typeof adminEn> = {
       user_password_reset_link: '生成了密码重置链接',
       user_delete: '删除了账号',
       settings_registration: '更改了注册方式',
-      settings_update: '更改了设置',
+      settings_room_owner_invites: '更改了群主邀请设置',
       invite_create: '创建了邀请',
       invite_revoke: '撤销了邀请',
       room_archive: '归档了群聊',
