@@ -145,6 +145,24 @@ describe('users', () => {
   });
 });
 
+describe('in Chinese', () => {
+  it('the admin area speaks the UI language, its refusals too', async () => {
+    const gone = await account(e, 'Gao Gone');
+    const boss = await openAs(e, admin, { locale: 'zh-CN' });
+    await boss.page.getByRole('button', { name: zhCN.admin.open }).click();
+    await boss.page.getByRole('dialog', { name: zhCN.admin.title }).waitFor();
+    for (const tab of Object.values(zhCN.admin.tabs)) await boss.page.getByRole('tab', { name: tab }).waitFor();
+    await boss.page.getByRole('searchbox', { name: zhCN.admin.users.search }).fill(gone.username);
+    const goneRow = row(boss.page, gone.username);
+    await goneRow.getByText(zhCN.admin.users.status_active, { exact: true }).waitFor();
+    await call(e, admin, 'DELETE', `/admin/users/${gone.id}`, { messages: 'delete' });
+    await goneRow.getByRole('button', { name: zhCN.admin.users.disable }).click();
+    await goneRow.getByRole('alert').getByText(zhCN.errors.NOT_FOUND).waitFor();
+    await shot(boss.page, 'admin-zh');
+    await boss.context.close();
+  });
+});
+
 describe('my own account', () => {
   it('deleting my account from Me asks for my password, then signs me out with a clear message', async () => {
     const sam = await account(e, 'Sam Leaving');
