@@ -4,6 +4,7 @@ import { useAppStore } from '../store/index.js';
 import { selectSession, selectSettings, selectTheme } from '../store/selectors.js';
 import { applyLanguage } from '../i18n/index.js';
 import { LoginScreen } from './LoginScreen.js';
+import { ResetPasswordScreen, useResetToken } from './ResetPasswordScreen.js';
 import { Shell } from './Shell.js';
 
 export function App() {
@@ -11,6 +12,7 @@ export function App() {
   const theme = useAppStore(selectTheme);
   const language = useAppStore(selectSettings).language;
   const { t } = useTranslation();
+  const resetToken = useResetToken();
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -19,6 +21,8 @@ export function App() {
     void applyLanguage(language);
   }, [language]);
 
+  // A password-reset link is for whoever holds it, signed in here or not.
+  if (resetToken !== null) return <ResetPasswordScreen token={resetToken} />;
   if (session.status === 'restoring') {
     return (
       <div className="splash" role="status">

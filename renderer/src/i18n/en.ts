@@ -1,3 +1,5 @@
+import { adminEn } from './admin.en.js';
+
 export const en = {
   app: { loading: 'Loading…', name: 'Messenger' },
   common: { cancel: 'Cancel', save: 'Save', saved: 'Saved', close: 'Close' },
@@ -332,12 +334,29 @@ export const en = {
     updateUrlInvalid: 'Enter an http(s) address, or leave it empty.',
     spellCheck: 'Spell-check languages',
     spellCheckHint: 'None selected: the system language. Up to 5.',
+    deleteAccount: 'Delete account',
+    deleteAccountHint: 'Your profile and picture are erased and you are signed out everywhere.',
+    deletePassword: 'Your password, to confirm',
+    wrongPassword: 'The password is not correct.',
+    deleteConfirm: 'Delete your account for good? This cannot be undone.',
+    deleteForever: 'Delete my account',
+    deleteAccountAction: 'Delete my account…',
   },
   update: {
     ready: 'Version {{version}} is ready.',
     restart: 'Restart to update',
     later: 'Later',
   },
+  reset: {
+    title: 'Choose a new password',
+    password: 'New password',
+    confirm: 'New password again',
+    mismatch: 'The two passwords are not the same.',
+    submit: 'Set new password',
+    done: 'Your password was changed, and every session of your account was signed out. Log in with the new password.',
+    toLogin: 'Go to login',
+  },
+  admin: adminEn,
 };
 
 /** The shape every translation must have. */

@@ -1,3 +1,4 @@
+import { adminZhCN } from './admin.zh-CN.js';
 import type { Resources } from './en.js';
 
 export const zhCN: Resources = {
@@ -331,10 +332,27 @@ export const zhCN: Resources = {
     updateUrlInvalid: '请输入 http(s) 地址，或留空。',
     spellCheck: '拼写检查语言',
     spellCheckHint: '未选择时使用系统语言。最多 5 种。',
+    deleteAccount: '删除账号',
+    deleteAccountHint: '你的个人资料和头像将被清除，所有设备都会退出登录。',
+    deletePassword: '输入密码以确认',
+    wrongPassword: '密码不正确。',
+    deleteConfirm: '永久删除你的账号？此操作无法撤销。',
+    deleteForever: '删除我的账号',
+    deleteAccountAction: '删除我的账号…',
   },
   update: {
     ready: '版本 {{version}} 已就绪。',
     restart: '重启以完成更新',
     later: '稍后',
   },
+  reset: {
+    title: '设置新密码',
+    password: '新密码',
+    confirm: '再次输入新密码',
+    mismatch: '两次输入的密码不一致。',
+    submit: '设置新密码',
+    done: '密码已修改，你账号的所有会话都已退出登录。请用新密码登录。',
+    toLogin: '前往登录',
+  },
+  admin: adminZhCN,
 };
