@@ -292,6 +292,8 @@ export const en = {
     picture: 'Picture',
     picturePreview: 'New picture, cropped to a square',
     choosePicture: 'Choose a picture…',
+    zoom: 'Zoom',
+    cropHint: 'Drag the picture to place it in the circle; zoom with the slider or the mouse wheel.',
     usePicture: 'Use this picture',
     removePicture: 'Remove picture',
     avatarUrl: 'Avatar URL',

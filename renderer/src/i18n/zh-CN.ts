@@ -291,6 +291,8 @@ export const zhCN: Resources = {
     picture: '头像',
     picturePreview: '新头像（裁剪为正方形）',
     choosePicture: '选择图片…',
+    zoom: '缩放',
+    cropHint: '拖动图片，使其位于圆圈中；用滑块或鼠标滚轮缩放。',
     usePicture: '使用此图片',
     removePicture: '移除头像',
     avatarUrl: '头像链接',
