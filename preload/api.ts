@@ -45,6 +45,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     setUnreadCount: (count) => call('setUnreadCount', count),
     getSettings: () => call('getSettings'),
     setSettings: (patch) => call('setSettings', patch),
+    showDownloadInFolder: (id) => call('showDownloadInFolder', id),
     onOpenRoom(cb) {
       const listener = (roomId: number) => cb(roomId);
       roomListeners.add(listener);
@@ -60,5 +61,6 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     onSessionEnded: (cb) => subscribe(DESKTOP_EVENTS.sessionEnded, cb),
     onResume: (cb) => subscribe(DESKTOP_EVENTS.resume, cb),
     onSettingsChanged: (cb) => subscribe(DESKTOP_EVENTS.settingsChanged, cb),
+    onDownload: (cb) => subscribe(DESKTOP_EVENTS.download, cb),
   };
 }

@@ -15,6 +15,7 @@ export const DESKTOP_CHANNELS = {
   setUnreadCount: 'desktop:unread-count',
   getSettings: 'desktop:settings:get',
   setSettings: 'desktop:settings:set',
+  showDownloadInFolder: 'desktop:download:show-in-folder',
 } as const satisfies Record<DesktopInvokeMethod, string>;
 export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHANNELS];
 
@@ -24,5 +25,6 @@ export const DESKTOP_EVENTS = {
   sessionEnded: 'desktop:event:session-ended',
   resume: 'desktop:event:resume',
   settingsChanged: 'desktop:event:settings-changed',
+  download: 'desktop:event:download',
 } as const;
 export type DesktopEvent = (typeof DESKTOP_EVENTS)[keyof typeof DESKTOP_EVENTS];

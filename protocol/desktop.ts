@@ -63,8 +63,12 @@ export const DesktopSettingsSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag')
     .nullable(),
+  /** Downloads: false saves to the Downloads folder (never over an existing file); true asks where each time. */
+  askWhereToSave: z.boolean(),
 });
 export const SettingsPatchArg = DesktopSettingsSchema.partial();
+/** A download of this run, as main numbered it (DownloadInfo.id); the renderer never names a path. */
+export const DownloadId = z.number().int().min(1);
 /** Every invoke channel with a zero-argument call takes exactly this (nothing). */
 export const NoArgs = z.undefined();
 
@@ -81,6 +85,7 @@ export const DESKTOP_ARGS = {
   setUnreadCount: UnreadCountArg,
   getSettings: NoArgs,
   setSettings: SettingsPatchArg,
+  showDownloadInFolder: DownloadId,
 } as const satisfies Record<DesktopInvokeMethod, z.ZodType>;
 
 export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
@@ -89,6 +94,7 @@ export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
   closeToTray: true,
   startAtLogin: false,
   language: null,
+  askWhereToSave: false,
 };
 
 // ---------- results ----------
@@ -138,6 +144,17 @@ export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsuppor
 export type SessionEndReason = SessionEndCode | 'logged-out';
 export type ResumeReason = 'resume' | 'online';
 
+/** One file Electron is saving (will-download), as the window's downloads list shows it. */
+export interface DownloadInfo {
+  id: number;
+  /** The file's name as saved (after "name (1).ext" or the save dialog), never a path. */
+  name: string;
+  receivedBytes: number;
+  /** 0 when unknown. */
+  totalBytes: number;
+  state: 'progressing' | 'completed' | 'cancelled' | 'interrupted';
+}
+
 export type DesktopLoginInput = z.input<typeof DesktopLoginArgs>;
 export type DesktopRegisterInput = z.input<typeof DesktopRegisterArgs>;
 export type NotifyInput = z.input<typeof NotifyArgs>;
@@ -165,6 +182,8 @@ export interface DesktopApi {
   setUnreadCount(count: number): Promise<DesktopResult<null>>;
   getSettings(): Promise<DesktopResult<DesktopSettings>>;
   setSettings(patch: DesktopSettingsPatch): Promise<DesktopResult<DesktopSettings>>;
+  /** Shows a finished download in the file manager (NOT_FOUND when there is no such download in this run). */
+  showDownloadInFolder(id: number): Promise<DesktopResult<null>>;
   /** Notification click or messenger://room/<id> link. */
   onOpenRoom(cb: (roomId: number) => void): Unsubscribe;
   /** The session died outside a call (refresh refused, logout from the tray): show the login screen with the reason. */
@@ -173,6 +192,8 @@ export interface DesktopApi {
   onResume(cb: (reason: ResumeReason) => void): Unsubscribe;
   /** Settings changed elsewhere (tray Do Not Disturb, another call). */
   onSettingsChanged(cb: (settings: DesktopSettings) => void): Unsubscribe;
+  /** A download started, moved on or ended (desktop only; the web client's downloads are the browser's). */
+  onDownload(cb: (download: DownloadInfo) => void): Unsubscribe;
 }
 
 /** The request/response methods of DesktopApi (everything but `platform` and the `on...` subscriptions). */
@@ -199,6 +220,7 @@ export interface DesktopEventPayloads {
   [DESKTOP_EVENTS.sessionEnded]: SessionEndReason;
   [DESKTOP_EVENTS.resume]: ResumeReason;
   [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
+  [DESKTOP_EVENTS.download]: DownloadInfo;
 }
 
 /** Parse `messenger://rooms/<id>` (or the older `messenger://room/<id>`) with the app's route grammar; null otherwise. */

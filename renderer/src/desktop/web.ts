@@ -288,6 +288,9 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     onSessionEnded: sessionEnded.add,
     onResume: resume.add,
     onSettingsChanged: settingsChanged.add,
+    // The browser saves downloads itself and shows them in its own downloads list.
+    showDownloadInFolder: async () => fail('NOT_FOUND', "downloads are the browser's"),
+    onDownload: () => () => undefined,
   };
 }
 
