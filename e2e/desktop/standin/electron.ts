@@ -9,11 +9,14 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { onCommand, record } from './channel.js';
 import type { Json } from './channel.js';
+import { runDownload } from './downloads.js';
+import type { SaveDialogOptions } from './downloads.js';
 import {
   attachContext,
   BrowserWindow,
   electronEvent,
   onAllWindowsClosed,
+  onDownload,
   onWebContentsCreated,
   schemes,
   toAppUrl,
@@ -279,6 +282,13 @@ export const session = {
   },
 };
 
+onDownload((wc, download) => {
+  void runDownload(download, wc, {
+    willDownload: (event, item, contents) => sessionEvents.emit('will-download', event, item, contents),
+    showSaveDialog: (options) => dialog.showSaveDialog(options),
+  }).catch((err: unknown) => record('download.error', String(err)));
+});
+
 // ---------- notifications, tray, menus ----------
 const notifications: Notification[] = [];
 export class Notification extends EventEmitter {
@@ -525,7 +535,14 @@ export const shell = {
 };
 
 let dialogResponse = 0;
+/** What the next save dialog answers: a path, or null for Cancel. */
+let saveDialogAnswer: string | null = null;
 export const dialog = {
+  showSaveDialog: async (...args: unknown[]) => {
+    const opts = (args.length > 1 ? args[1] : args[0]) as SaveDialogOptions;
+    record('dialog.save', { defaultPath: opts.defaultPath ?? null, title: opts.title ?? null });
+    return saveDialogAnswer === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: saveDialogAnswer };
+  },
   showErrorBox: (title: string, content: string) => void record('dialog.error', { title, content }),
   showMessageBox: async (...args: unknown[]) => {
     const opts = (args.length > 1 ? args[1] : args[0]) as { [k: string]: Json };
@@ -538,6 +555,10 @@ export const dialog = {
     return dialogResponse;
   },
 };
+onCommand('dialog.saveAnswer', (args) => {
+  saveDialogAnswer = typeof args === 'string' ? args : null;
+  return null;
+});
 onCommand('dialog.respond', (args) => {
   dialogResponse = Number(args);
   return null;
