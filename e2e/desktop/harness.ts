@@ -145,7 +145,9 @@ export class DesktopApp {
   async page(): Promise<Page> {
     const ready = await this.waitFor('app.ready');
     await this.waitFor('window.load');
-    this.browser ??= await chromium.connectOverCDP((ready.data as { cdp: string }).cdp);
+    // noDefaults: the app's own Playwright (the stand-in) keeps the browser's settings; downloads above all, which the
+    // stand-in turns into will-download and which a second client would redirect to its own folder.
+    this.browser ??= await chromium.connectOverCDP((ready.data as { cdp: string }).cdp, { noDefaults: true });
     const deadline = Date.now() + TIMEOUT;
     for (;;) {
       const page = this.browser

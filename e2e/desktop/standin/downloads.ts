@@ -64,8 +64,9 @@ export class DownloadItem extends EventEmitter {
   }
   finish(state: Exclude<State, 'progressing'>): void {
     this.state = state;
-    record('download.done', { name: this.getFilename(), savePath: this.savePath, state });
     this.emit('done', electronEvent(), state);
+    // Recorded after main's listeners ran, so a test waiting for it sees what main did about it.
+    record('download.done', { name: this.getFilename(), savePath: this.savePath, state });
   }
 }
 

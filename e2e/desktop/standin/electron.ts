@@ -612,6 +612,13 @@ onCommand('window.contextMenu', (args) => {
   mainWindow().webContents.emit('context-menu', electronEvent(), params);
   return null;
 });
+// A navigation Chromium itself would start without the page (a file dropped from the OS onto a page that did not
+// take it): main's will-navigate decides; the answer is whether it stopped it.
+onCommand('window.willNavigate', (args) => {
+  const ev = electronEvent({ url: String(args), isMainFrame: true });
+  mainWindow().webContents.emit('will-navigate', ev, String(args));
+  return ev.defaultPrevented;
+});
 onCommand('window.unresponsive', () => (mainWindow().emit('unresponsive'), null));
 onCommand('window.url', () => toAppUrl(mainWindow().webContents.page?.url() ?? ''));
 onCommand('app.quit', () => (app.quit(), null));
