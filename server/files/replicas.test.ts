@@ -24,8 +24,9 @@ describe.skipIf(!baseMysqlUrl)('two replicas sharing one files folder (MariaDB +
     const t = testEnv({ REDIS_URL, REDIS_PREFIX: `test-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'warn' });
     cleanup = t.cleanup;
     dataDir = t.env['DATA_DIR']!;
-    nodes = await Promise.all([spawnServer(t.env), spawnServer(t.env)]);
-  }, 90_000);
+    // Two tsx start-ups at once on a loaded machine (CI runs test files side by side) may take a while.
+    nodes = await Promise.all([spawnServer(t.env, undefined, 90_000), spawnServer(t.env, undefined, 90_000)]);
+  }, 120_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
