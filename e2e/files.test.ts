@@ -3,6 +3,7 @@
 // downloads with its bytes intact. Drag-and-drop and paste attach too.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResult, MyRoom, UserPublic } from '../protocol/types.js';
 import type { TestServer } from '../server/test/harness.js';
@@ -138,18 +139,82 @@ describe('a screenshot and a PDF between two browsers', () => {
     expect([...alice.errors, ...bob.errors].filter((e) => !/Failed to load resource/i.test(e))).toEqual([]);
   });
 
-  it('Alice sets a picture in her profile; Bob sees it beside her messages', async () => {
+  it('Alice picks a picture, zooms and drags the square onto one part of it; Bob sees exactly that part beside her messages', async () => {
     const { page } = alice;
+    // Left half red, right half blue: only a crop that was really moved to the right comes out all blue.
+    const halves = await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 220, g: 20, b: 20 } } })
+      .composite([{ input: { create: { width: 200, height: 200, channels: 3, background: { r: 20, g: 40, b: 230 } } }, left: 200, top: 0 }])
+      .png()
+      .toBuffer();
     await page.locator('.me-button').click();
-    await page.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: screenshot });
-    await page.getByRole('img', { name: 'New picture, cropped to a square' }).waitFor();
+    await page.getByTestId('avatar-input').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: halves });
+    const cropArea = page.getByRole('img', { name: 'New picture, cropped to a square' });
+    await cropArea.waitFor();
+    const zoom = page.getByRole('slider', { name: 'Zoom' });
+    await zoom.focus();
+    await page.keyboard.press('End');
+    expect(await zoom.inputValue()).toBe('4');
+    const stage = (await page.getByTestId('avatar-crop').boundingBox())!;
+    await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(stage.x - 200, stage.y + stage.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await shot(page, 'files-04-avatar-crop');
     await page.getByRole('button', { name: 'Use this picture' }).click();
     await page.getByRole('button', { name: 'Remove picture' }).waitFor();
     await page.keyboard.press('Escape');
+
     const avatar = bob.page.locator('.msg:not(.own) .avatar img').first();
     await avatar.waitFor({ timeout: 20_000 });
     expect(await avatar.getAttribute('src')).toMatch(/^blob:/);
     await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
+    const colours = await avatar.evaluate((img: HTMLImageElement) => {
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const at = (x: number, y: number) => [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
+      return [at(8, 128), at(128, 128), at(247, 128)];
+    });
+    for (const [r, , b] of colours) {
+      expect(b).toBeGreaterThan(150);
+      expect(r).toBeLessThan(100);
+    }
     await shot(bob.page, 'files-04-avatar');
+  });
+
+  it('Alice removes her picture, then links one that cannot load: Bob sees her initials both times', async () => {
+    const { page } = alice;
+    const bobsView = bob.page.locator('.msg:not(.own) .avatar').first();
+    await page.locator('.me-button').click();
+    await page.getByRole('button', { name: 'Remove picture' }).click();
+    await page.getByRole('button', { name: 'Choose a picture…' }).waitFor();
+    await expect.poll(() => bobsView.locator('img').count(), { timeout: 20_000 }).toBe(0);
+    expect(await bobsView.textContent()).toBe('A');
+
+    // Every picture Bob's page tries beside Alice's messages, to see the link arrive although it never shows.
+    await bob.page.evaluate(() => {
+      const tried: string[] = [];
+      (window as unknown as { triedAvatars: string[] }).triedAvatars = tried;
+      new MutationObserver((changes) => {
+        for (const c of changes) for (const n of c.addedNodes) if (n instanceof HTMLImageElement && n.closest('.avatar')) tried.push(n.src);
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page.getByLabel('Avatar URL').fill('https://127.0.0.1:9/missing.png');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.keyboard.press('Escape');
+    // The link reaches Bob before a message Alice sends after saving (one ordered stream); his page tries the link,
+    // it fails to load, and the initials stay.
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('picture sentinel');
+    await box.press('Enter');
+    await bob.page.locator('.msg', { hasText: 'picture sentinel' }).waitFor({ timeout: 20_000 });
+    expect(await bob.page.evaluate(() => (window as unknown as { triedAvatars: string[] }).triedAvatars)).toContain(
+      'https://127.0.0.1:9/missing.png',
+    );
+    await expect.poll(() => bobsView.locator('img').count(), { timeout: 20_000 }).toBe(0);
+    expect(await bobsView.textContent()).toBe('A');
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DownloadInfo } from '../protocol/desktop.js';
 import { attachDownloads, safeName, uniquePath, type DownloadItemLike } from './downloads.js';
 
 class FakeItem extends EventEmitter implements DownloadItemLike {
@@ -17,8 +18,13 @@ class FakeItem extends EventEmitter implements DownloadItemLike {
   getFilename = () => this.name;
   getTotalBytes = () => this.total;
   getReceivedBytes = () => this.received;
+  dialog: { defaultPath?: string } | null = null;
   setSavePath = (p: string) => {
     this.savePath = p;
+  };
+  getSavePath = () => this.savePath;
+  setSaveDialogOptions = (o: { defaultPath?: string }) => {
+    this.dialog = o;
   };
 }
 
@@ -42,9 +48,13 @@ describe('desktop downloads', () => {
     const progress: number[] = [];
     const shown: string[] = [];
     const notes: { title: string; click?: () => void; shown: boolean }[] = [];
-    attachDownloads({
+    const changes: DownloadInfo[] = [];
+    let ask = false;
+    const downloads = attachDownloads({
       session: session as never,
       downloadsDir: () => dir,
+      askWhere: () => ask,
+      onChange: (d) => changes.push(d),
       setProgress: (f) => progress.push(f),
       showItemInFolder: (f) => shown.push(f),
       notify: (o) => {
@@ -66,10 +76,29 @@ describe('desktop downloads', () => {
     expect(notes[0]!.shown).toBe(true);
     notes[0]!.click!();
     expect(shown).toEqual([path.join(dir, 'Plan (1).pdf')]);
+    expect(changes.map((c) => [c.id, c.name, c.receivedBytes, c.state])).toEqual([
+      [1, 'Plan (1).pdf', 0, 'progressing'],
+      [1, 'Plan (1).pdf', 500, 'progressing'],
+      [1, 'Plan (1).pdf', 1000, 'completed'],
+    ]);
+    expect(downloads.showInFolder(1)).toBe(true);
+    expect(downloads.showInFolder(7)).toBe(false);
+    expect(shown).toEqual([path.join(dir, 'Plan (1).pdf'), path.join(dir, 'Plan (1).pdf')]);
 
     const cancelled = new FakeItem('x.bin', 10);
     session.emit('will-download', {}, cancelled);
     cancelled.emit('done', {}, 'cancelled');
     expect(notes).toHaveLength(1);
+    expect(changes.at(-1)).toMatchObject({ id: 2, name: 'x.bin', state: 'cancelled' });
+
+    // Asking where: no save path is set, so Electron's dialog opens at a free name in Downloads.
+    ask = true;
+    const asked = new FakeItem('Plan.pdf', 10);
+    session.emit('will-download', {}, asked);
+    expect(asked.savePath).toBe('');
+    expect(asked.dialog).toEqual({ defaultPath: path.join(dir, 'Plan (1).pdf') });
+    asked.savePath = '/elsewhere/chosen.pdf';
+    asked.emit('done', {}, 'completed');
+    expect(changes.at(-1)).toMatchObject({ id: 3, name: 'chosen.pdf', state: 'completed' });
   });
 });

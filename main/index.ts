@@ -241,6 +241,16 @@ async function start(): Promise<void> {
     return res;
   };
 
+  const downloads = attachDownloads({
+    session: session.defaultSession,
+    downloadsDir: () => app.getPath('downloads'),
+    askWhere: () => settings.get().askWhereToSave,
+    setProgress: (fraction) => win && !win.isDestroyed() && win.setProgressBar(fraction),
+    onChange: (download) => send(DESKTOP_EVENTS.download, download),
+    notify: (o) => new Notification(o),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
+  });
+
   const handlers: DesktopHandlers = {
     restoreSession: () => sessions.restore(),
     login: (a) => sessions.login(a.serverUrl, a.login, a.password).then(afterLogin),
@@ -278,6 +288,8 @@ async function start(): Promise<void> {
       updates.install();
       return { ok: true, value: null };
     },
+    showDownloadInFolder: async (id) =>
+      downloads.showInFolder(id) ? { ok: true, value: null } : { ok: false, error: { code: 'NOT_FOUND', message: 'no such download' } },
   };
   registerIpcHandlers({
     ipcMain,
@@ -334,13 +346,6 @@ async function start(): Promise<void> {
     title: PRODUCT,
   });
   trackWindowState(win, (state) => store.set(WINDOW_STATE_KEY, state));
-  attachDownloads({
-    session: session.defaultSession,
-    downloadsDir: () => app.getPath('downloads'),
-    setProgress: (fraction) => win && !win.isDestroyed() && win.setProgressBar(fraction),
-    notify: (o) => new Notification(o),
-    showItemInFolder: (file) => shell.showItemInFolder(file),
-  });
   const startHidden = shouldStartHidden(process.argv, process.platform, app.getLoginItemSettings().wasOpenedAtLogin);
   win.once('ready-to-show', () => {
     if (startHidden) return;

@@ -25,6 +25,7 @@ function setup() {
       value: { os: 'linux' as const, spellCheckLanguages: [], trayMayBeHidden: false, updateReady: null, canUpdate: false },
     })),
     installUpdate: vi.fn(async () => ({ ok: true as const, value: null })),
+    showDownloadInFolder: vi.fn(async () => ({ ok: true as const, value: null })),
   } satisfies DesktopHandlers;
   const onError = vi.fn();
   const unregister = registerIpcHandlers({ ipcMain, handlers, isTrustedSender: (f) => isTrustedSender(f, [APP_ORIGIN]), onError });

@@ -47,6 +47,7 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     setSettings: (patch) => call('setSettings', patch),
     getDesktopInfo: () => call('getDesktopInfo'),
     installUpdate: () => call('installUpdate'),
+    showDownloadInFolder: (id) => call('showDownloadInFolder', id),
     onOpenRoom(cb) {
       const listener = (roomId: number) => cb(roomId);
       roomListeners.add(listener);
@@ -63,5 +64,6 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     onResume: (cb) => subscribe(DESKTOP_EVENTS.resume, cb),
     onSettingsChanged: (cb) => subscribe(DESKTOP_EVENTS.settingsChanged, cb),
     onUpdateReady: (cb) => subscribe(DESKTOP_EVENTS.updateReady, cb),
+    onDownload: (cb) => subscribe(DESKTOP_EVENTS.download, cb),
   };
 }

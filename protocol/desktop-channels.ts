@@ -17,6 +17,7 @@ export const DESKTOP_CHANNELS = {
   setSettings: 'desktop:settings:set',
   getDesktopInfo: 'desktop:info',
   installUpdate: 'desktop:update:install',
+  showDownloadInFolder: 'desktop:download:show-in-folder',
 } as const satisfies Record<DesktopInvokeMethod, string>;
 export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHANNELS];
 
@@ -27,5 +28,6 @@ export const DESKTOP_EVENTS = {
   resume: 'desktop:event:resume',
   settingsChanged: 'desktop:event:settings-changed',
   updateReady: 'desktop:event:update-ready',
+  download: 'desktop:event:download',
 } as const;
 export type DesktopEvent = (typeof DESKTOP_EVENTS)[keyof typeof DESKTOP_EVENTS];

@@ -72,8 +72,12 @@ export const DesktopSettingsSchema = z.strictObject({
   flashOnMention: z.boolean(),
   /** Spell-check dictionaries (from DesktopInfo.spellCheckLanguages); empty follows the system. Not on macOS. */
   spellCheckLanguages: z.array(LanguageTag).max(5),
+  /** Downloads: false saves to the Downloads folder (never over an existing file); true asks where each time. */
+  askWhereToSave: z.boolean(),
 });
 export const SettingsPatchArg = DesktopSettingsSchema.partial();
+/** A download of this run, as main numbered it (DownloadInfo.id); the renderer never names a path. */
+export const DownloadId = z.number().int().min(1);
 /** Every invoke channel with a zero-argument call takes exactly this (nothing). */
 export const NoArgs = z.undefined();
 
@@ -92,6 +96,7 @@ export const DESKTOP_ARGS = {
   setSettings: SettingsPatchArg,
   getDesktopInfo: NoArgs,
   installUpdate: NoArgs,
+  showDownloadInFolder: DownloadId,
 } as const satisfies Record<DesktopInvokeMethod, z.ZodType>;
 
 export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
@@ -104,6 +109,7 @@ export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
   updateUrl: null,
   flashOnMention: true,
   spellCheckLanguages: [],
+  askWhereToSave: false,
 };
 
 // ---------- results ----------
@@ -166,6 +172,17 @@ export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsuppor
 export type SessionEndReason = SessionEndCode | 'logged-out';
 export type ResumeReason = 'resume' | 'online';
 
+/** One file Electron is saving (will-download), as the window's downloads list shows it. */
+export interface DownloadInfo {
+  id: number;
+  /** The file's name as saved (after "name (1).ext" or the save dialog), never a path. */
+  name: string;
+  receivedBytes: number;
+  /** 0 when unknown. */
+  totalBytes: number;
+  state: 'progressing' | 'completed' | 'cancelled' | 'interrupted';
+}
+
 export type DesktopLoginInput = z.input<typeof DesktopLoginArgs>;
 export type DesktopRegisterInput = z.input<typeof DesktopRegisterArgs>;
 export type NotifyInput = z.input<typeof NotifyArgs>;
@@ -196,6 +213,8 @@ export interface DesktopApi {
   getDesktopInfo(): Promise<DesktopResult<DesktopInfo>>;
   /** Quit and install the downloaded update, then start again; only ever on the user's request. */
   installUpdate(): Promise<DesktopResult<null>>;
+  /** Shows a finished download in the file manager (NOT_FOUND when there is no such download in this run). */
+  showDownloadInFolder(id: number): Promise<DesktopResult<null>>;
   /** Notification click or messenger://room/<id> link. */
   onOpenRoom(cb: (roomId: number) => void): Unsubscribe;
   /** The session died outside a call (refresh refused, logout from the tray): show the login screen with the reason. */
@@ -206,6 +225,8 @@ export interface DesktopApi {
   onSettingsChanged(cb: (settings: DesktopSettings) => void): Unsubscribe;
   /** An update was downloaded (its version): offer "Restart to update", quietly. */
   onUpdateReady(cb: (version: string) => void): Unsubscribe;
+  /** A download started, moved on or ended (desktop only; the web client's downloads are the browser's). */
+  onDownload(cb: (download: DownloadInfo) => void): Unsubscribe;
 }
 
 /** The request/response methods of DesktopApi (everything but `platform` and the `on...` subscriptions). */
@@ -233,6 +254,7 @@ export interface DesktopEventPayloads {
   [DESKTOP_EVENTS.resume]: ResumeReason;
   [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
   [DESKTOP_EVENTS.updateReady]: string;
+  [DESKTOP_EVENTS.download]: DownloadInfo;
 }
 
 /** Parse `messenger://rooms/<id>` (or the older `messenger://room/<id>`) with the app's route grammar; null otherwise. */

@@ -146,7 +146,9 @@ export class DesktopApp {
     // Starting Chromium is the slowest step on a loaded machine; give it more than one step's time.
     const ready = await this.waitFor('app.ready', () => true, { timeout: 3 * TIMEOUT });
     await this.waitFor('window.load');
-    this.browser ??= await chromium.connectOverCDP((ready.data as { cdp: string }).cdp);
+    // noDefaults: the app's own Playwright (the stand-in) keeps the browser's settings; downloads above all, which the
+    // stand-in turns into will-download and which a second client would redirect to its own folder.
+    this.browser ??= await chromium.connectOverCDP((ready.data as { cdp: string }).cdp, { noDefaults: true });
     const deadline = Date.now() + TIMEOUT;
     for (;;) {
       const page = this.browser

@@ -5,6 +5,7 @@ import { App } from './components/App.js';
 import { ControllerContext } from './components/context.js';
 import { getDesktop } from './desktop/index.js';
 import { initI18n } from './i18n/index.js';
+import { installDropGuard } from './lib/drop-guard.js';
 import { AppController } from './services/controller.js';
 import { useAppStore } from './store/index.js';
 import type { ThemePreference } from './store/ui.js';
@@ -12,6 +13,7 @@ import './styles.css';
 import './layout.css';
 
 initI18n();
+installDropGuard();
 const theme = localStorage.getItem('messenger.theme');
 if (theme === 'light' || theme === 'dark' || theme === 'system') useAppStore.getState().setTheme(theme as ThemePreference);
 

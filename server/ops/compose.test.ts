@@ -121,6 +121,12 @@ describe.skipIf(!hasCompose)('docker-compose config', () => {
         expect(volumeSources(s)).toContain('server-data');
       }
       expect(services['server']!.environment?.['REDIS_URL']).toBeUndefined();
+      // Uploaded files live under DATA_DIR (/data/files) with no object store: both replicas mount the one named
+      // volume there, so either serves a file the other stored (server/files/replicas.test.ts runs that shape).
+      for (const n of ['server-1', 'server-2']) {
+        expect(services[n]!.volumes).toEqual(['server-data:/data:rw']);
+      }
+      expect(compose(['--profile', 'scale', 'config', '--volumes']).stdout.split('\n')).toContain('server-data');
       for (const n of ['server-1', 'server-2']) {
         expect(services[n]!.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', TRUST_PROXY: '1' });
         expect(services[n]!.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });

@@ -133,7 +133,7 @@ export interface ServerProcess extends Running {
 }
 
 /** Runs the development entry point (server/main.ts through tsx) on `port` (or a free one) and waits until healthy. */
-export async function spawnServer(env: NodeJS.ProcessEnv, port?: number): Promise<ServerProcess> {
+export async function spawnServer(env: NodeJS.ProcessEnv, port?: number, healthTimeoutMs = 30_000): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   const proc = start(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
@@ -141,7 +141,7 @@ export async function spawnServer(env: NodeJS.ProcessEnv, port?: number): Promis
   });
   const url = `http://127.0.0.1:${p}`;
   try {
-    await waitForHealth(`${url}/api/health`, proc);
+    await waitForHealth(`${url}/api/health`, proc, healthTimeoutMs);
   } catch (err) {
     await proc.kill('SIGKILL');
     throw err;

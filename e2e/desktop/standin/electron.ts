@@ -12,11 +12,14 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { onCommand, record } from './channel.js';
 import type { Json } from './channel.js';
+import { runDownload } from './downloads.js';
+import type { SaveDialogOptions } from './downloads.js';
 import {
   attachContext,
   BrowserWindow,
   electronEvent,
   onAllWindowsClosed,
+  onDownload,
   onWebContentsCreated,
   schemes,
   toAppUrl,
@@ -299,6 +302,13 @@ export const session = {
   },
 };
 
+onDownload((wc, download) => {
+  void runDownload(download, wc, {
+    willDownload: (event, item, contents) => sessionEvents.emit('will-download', event, item, contents),
+    showSaveDialog: (options) => dialog.showSaveDialog(options),
+  }).catch((err: unknown) => record('download.error', String(err)));
+});
+
 // ---------- notifications, tray, menus ----------
 const notifications: Notification[] = [];
 export class Notification extends EventEmitter {
@@ -553,7 +563,14 @@ export const shell = {
 };
 
 let dialogResponse = 0;
+/** What the next save dialog answers: a path, or null for Cancel. */
+let saveDialogAnswer: string | null = null;
 export const dialog = {
+  showSaveDialog: async (...args: unknown[]) => {
+    const opts = (args.length > 1 ? args[1] : args[0]) as SaveDialogOptions;
+    record('dialog.save', { defaultPath: opts.defaultPath ?? null, title: opts.title ?? null });
+    return saveDialogAnswer === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: saveDialogAnswer };
+  },
   showErrorBox: (title: string, content: string) => void record('dialog.error', { title, content }),
   showMessageBox: async (...args: unknown[]) => {
     const opts = (args.length > 1 ? args[1] : args[0]) as { [k: string]: Json };
@@ -566,6 +583,10 @@ export const dialog = {
     return dialogResponse;
   },
 };
+onCommand('dialog.saveAnswer', (args) => {
+  saveDialogAnswer = typeof args === 'string' ? args : null;
+  return null;
+});
 onCommand('dialog.respond', (args) => {
   dialogResponse = Number(args);
   return null;
@@ -621,6 +642,13 @@ onCommand('window.contextMenu', (args) => {
   };
   mainWindow().webContents.emit('context-menu', electronEvent(), params);
   return null;
+});
+// A navigation Chromium itself would start without the page (a file dropped from the OS onto a page that did not
+// take it): main's will-navigate decides; the answer is whether it stopped it.
+onCommand('window.willNavigate', (args) => {
+  const ev = electronEvent({ url: String(args), isMainFrame: true });
+  mainWindow().webContents.emit('will-navigate', ev, String(args));
+  return ev.defaultPrevented;
 });
 onCommand('window.unresponsive', () => (mainWindow().emit('unresponsive'), null));
 onCommand('window.url', () => toAppUrl(mainWindow().webContents.page?.url() ?? ''));

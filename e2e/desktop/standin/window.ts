@@ -2,7 +2,7 @@
 // would own (shown, focused, minimized, bounds) is kept here, reflected into the page, and reported to the test.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page, Request, Route } from 'playwright-core';
+import type { BrowserContext, Download, Page, Request, Route } from 'playwright-core';
 import { record } from './channel.js';
 import type { Json } from './channel.js';
 import { BINDINGS, PAGE_HOOKS, pageScript } from './page-script.js';
@@ -55,6 +55,11 @@ export function onWebContentsCreated(listener: (wc: WebContents) => void): void 
   contentsCreatedListener = listener;
 }
 let contentsCreatedListener: (wc: WebContents) => void = () => undefined;
+/** A download the page started (the session's 'will-download' is raised from it, see downloads.ts). */
+export function onDownload(listener: (wc: WebContents, download: Download) => void): void {
+  downloadListener = listener;
+}
+let downloadListener: (wc: WebContents, download: Download) => void = () => undefined;
 
 /** Called once Chromium is up (app ready): routes app:// and navigations, and bridges IPC and popups to main. */
 export async function attachContext(
@@ -122,6 +127,7 @@ export class WebContents extends EventEmitter {
     });
     page.on('crash', () => this.emit('render-process-gone', electronEvent(), { reason: 'crashed', exitCode: 1 }));
     page.on('pageerror', (e) => record('page.error', String(e)));
+    page.on('download', (d) => downloadListener(this, d));
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') record('page.console', m.text());
     });
@@ -396,7 +402,9 @@ export class BrowserWindow extends EventEmitter {
   flashFrame(flag: boolean): void {
     record('window.flash', flag);
   }
-  setProgressBar(): void {}
+  setProgressBar(fraction: number): void {
+    record('window.progress', fraction);
+  }
 
   /** Like a click on the title bar's close button: 'close' may be prevented (close to tray). */
   close(): boolean {

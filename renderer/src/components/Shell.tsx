@@ -12,6 +12,7 @@ import { DirectDialog } from './dialogs/DirectDialog.js';
 import { MeDialog } from './dialogs/MeDialog.js';
 import { QuickSwitcher } from './dialogs/QuickSwitcher.js';
 import { SearchDialog } from './dialogs/SearchDialog.js';
+import { Downloads } from './Downloads.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
 
@@ -172,6 +173,7 @@ export function Shell() {
           <AdminDialog />
         </Suspense>
       )}
+      <Downloads />
     </div>
   );
 }

@@ -296,6 +296,9 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     },
     // The web client is updated by its server; nothing to restart.
     onUpdateReady: () => () => undefined,
+    // The browser saves downloads itself and shows them in its own downloads list.
+    showDownloadInFolder: async () => fail('NOT_FOUND', "downloads are the browser's"),
+    onDownload: () => () => undefined,
   };
 }
 

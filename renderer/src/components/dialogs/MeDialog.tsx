@@ -351,6 +351,16 @@ function Preferences() {
         />
         {t('me.dnd')}
       </label>
+      {controller.desktop.platform === 'desktop' && (
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={settings.askWhereToSave}
+            onChange={(e) => void controller.setSettings({ askWhereToSave: e.target.checked })}
+          />
+          {t('me.askWhereToSave')}
+        </label>
+      )}
     </section>
   );
 }
