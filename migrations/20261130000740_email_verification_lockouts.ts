@@ -7,7 +7,7 @@ import { tableDefaults, time, type Migration } from './helpers.js';
 // account may try again (exponential, bounded); the lock_key is `id:<user>` or `login:<name>` for names that match no one,
 // so a stranger cannot tell the two apart by the answers.
 export const migration: Migration = {
-  name: '20261130000730_email_verification_lockouts',
+  name: '20261130000740_email_verification_lockouts',
   async up(knex: Knex) {
     await knex.schema.alterTable('users', (t) => {
       time(t, 'email_verified_at').nullable();
