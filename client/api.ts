@@ -171,6 +171,10 @@ export class ApiClient {
   revokeSession(id: number) {
     return this.request<void>('DELETE', `/auth/sessions/${id}`);
   }
+  /** Redeems a one-time password-reset link (public); every session of the account ends. */
+  resetPassword(token: string, newPassword: string) {
+    return this.request<void>('POST', '/auth/password-reset', { body: { token, newPassword }, auth: false });
+  }
 
   // ---- users ----
   me() {
@@ -184,6 +188,10 @@ export class ApiClient {
   }
   changePassword(currentPassword: string, newPassword: string) {
     return this.request<void>('POST', '/users/me/password', { body: { currentPassword, newPassword } });
+  }
+  /** Deletes my account (my password confirms it); every session ends with ACCOUNT_DELETED. */
+  deleteMe(password: string) {
+    return this.request<void>('DELETE', '/users/me', { body: { password } });
   }
   searchUsers(query: { q?: string; online?: boolean; limit?: number } = {}) {
     return this.request<UserPublic[]>('GET', '/users', { query });

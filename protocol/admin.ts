@@ -1,6 +1,18 @@
 // Administration (docs/PROTOCOL.md "Administration"): registration control, invites, accounts, the audit log.
 import { z } from 'zod';
-import { Email, Id, IdParam, LimitParam, Password, SearchText, ServerRoleSchema, Time, UserSelfSchema } from './schemas.js';
+import {
+  Email,
+  Id,
+  IdParam,
+  LimitParam,
+  Password,
+  RoomKindSchema,
+  SearchText,
+  ServerRoleSchema,
+  Time,
+  UserSelfSchema,
+  VisibilitySchema,
+} from './schemas.js';
 
 export const RegistrationModeSchema = z.enum(['open', 'invite', 'closed']);
 export type RegistrationMode = z.infer<typeof RegistrationModeSchema>;
@@ -13,6 +25,8 @@ export const AuthConfigSchema = z.object({
   emailEnabled: z.boolean(),
   /** EMAIL_VERIFICATION ('off' without SMTP). With 'required', registration answers RegisterPending, not tokens. */
   emailVerification: EmailVerificationModeSchema.optional(),
+  /** Room owners and admins may make invites to their own rooms. */
+  roomOwnerInvites: z.boolean(),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
@@ -50,9 +64,11 @@ export const VerifyEmailBody = z.strictObject({ token: ResetToken });
 export const RegisterPendingSchema = z.object({ user: UserSelfSchema, verificationRequired: z.literal(true) });
 export type RegisterPending = z.infer<typeof RegisterPendingSchema>;
 
-export const AdminSettingsSchema = z.object({ registration: RegistrationModeSchema });
+export const AdminSettingsSchema = z.object({ registration: RegistrationModeSchema, roomOwnerInvites: z.boolean() });
 export type AdminSettings = z.infer<typeof AdminSettingsSchema>;
-export const AdminSettingsBody = z.strictObject({ registration: RegistrationModeSchema });
+export const AdminSettingsBody = z
+  .strictObject({ registration: RegistrationModeSchema.optional(), roomOwnerInvites: z.boolean().optional() })
+  .refine((b) => b.registration !== undefined || b.roomOwnerInvites !== undefined, 'give registration, roomOwnerInvites or both');
 
 export const InviteSchema = z.object({
   id: Id,
@@ -78,6 +94,38 @@ export const CreateInviteBody = z.strictObject({
   roomIds: z.array(Id).max(20).optional(),
 });
 
+/** POST /rooms/:id/invites: a room owner's invite joins only that room. */
+export const CreateRoomInviteBody = CreateInviteBody.omit({ roomIds: true });
+export const RoomInviteParams = z.strictObject({ id: IdParam, inviteId: IdParam });
+
+/** DELETE /users/me */
+export const DeleteMeBody = z.strictObject({ password: z.string().min(1).max(1024) });
+/** DELETE /admin/users/:id */
+export const AdminDeleteUserBody = z.strictObject({ messages: z.enum(['keep', 'delete']).optional() });
+
+export const AdminRoomSchema = z.object({
+  id: Id,
+  name: z.string(),
+  kind: RoomKindSchema,
+  visibility: VisibilitySchema,
+  ownerId: Id.nullable(),
+  ownerName: z.string().nullable(),
+  memberCount: z.number().int(),
+  archived: z.boolean(),
+  lastMessageAt: Time.nullable(),
+  createdAt: Time,
+});
+export type AdminRoom = z.infer<typeof AdminRoomSchema>;
+export const AdminRoomsQuery = z.strictObject({
+  q: SearchText.optional(),
+  limit: LimitParam.optional(),
+  /** Rooms with an id below this one (the list is newest first). */
+  before: IdParam.optional(),
+});
+export const AdminRoomPatchBody = z
+  .strictObject({ archived: z.boolean().optional(), ownerId: Id.optional() })
+  .refine((b) => b.archived !== undefined || b.ownerId !== undefined, 'give archived, ownerId or both');
+
 export const AuditEntrySchema = z.object({
   id: Id,
   actorId: Id.nullable(),
@@ -100,5 +148,7 @@ export const ServerStatusSchema = z.object({
   db: z.enum(['ok', 'down']),
   redis: z.enum(['ok', 'down', 'off']),
   registration: RegistrationModeSchema,
+  /** Sum of the sizes of the stored uploads, from the database. */
+  storageBytes: z.number().int(),
 });
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   VERIFICATION_LINK_INVALID: 400,
   /** EMAIL_VERIFICATION=required and this account has not confirmed its address yet (log in after opening the link). */
   EMAIL_UNVERIFIED: 403,
+  /** The room is archived: read-only for everyone. */
+  ROOM_ARCHIVED: 403,
   // Why a session ended (docs/PROTOCOL.md "Sessions and operations"): refresh and socket handshakes answer these.
   LOGGED_OUT: 401,
   PASSWORD_CHANGED: 401,

@@ -75,7 +75,12 @@ export function authRoutes(auth: AuthService, admin: AdminService, emails: Email
       summary: 'What the login screen needs: the registration mode, whether email features are on, email verification',
       responses: [{ status: 200, description: 'Config', schema: AuthConfigSchema }],
       handler: async () => ({
-        body: { registration: await admin.registrationMode(), emailEnabled: emails.enabled, emailVerification: emails.verification },
+        body: {
+          registration: await admin.registrationMode(),
+          emailEnabled: emails.enabled,
+          emailVerification: emails.verification,
+          roomOwnerInvites: await admin.roomOwnerInvites(),
+        },
       }),
     }),
     defineRoute({

@@ -4,6 +4,7 @@ import { useAppStore } from '../store/index.js';
 import { selectSession, selectSettings, selectTheme } from '../store/selectors.js';
 import { applyLanguage } from '../i18n/index.js';
 import { LoginScreen } from './LoginScreen.js';
+import { ResetPasswordScreen, useResetToken } from './ResetPasswordScreen.js';
 import { Shell } from './Shell.js';
 import { VerifyEmailPage, verifyTokenFromLocation } from './account/VerifyEmailPage.js';
 
@@ -14,6 +15,7 @@ export function App() {
   const { t } = useTranslation();
   // An emailed confirmation link (`#/verify-email/<token>`) is handled before anything else, signed in or not.
   const [verifyToken, setVerifyToken] = useState(verifyTokenFromLocation);
+  const resetToken = useResetToken();
 
   useEffect(() => {
     document.documentElement.dataset['theme'] = theme;
@@ -23,6 +25,8 @@ export function App() {
   }, [language]);
 
   if (verifyToken) return <VerifyEmailPage token={verifyToken} onDone={() => setVerifyToken(null)} />;
+  // A password-reset link is for whoever holds it, signed in here or not.
+  if (resetToken !== null) return <ResetPasswordScreen token={resetToken} />;
   if (session.status === 'restoring') {
     return (
       <div className="splash" role="status">

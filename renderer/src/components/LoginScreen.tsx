@@ -34,8 +34,10 @@ function inviteFromLocation(): string {
 }
 
 /** The server's login-screen config; null while unknown (then everything is offered, and the server decides). */
-function useAuthConfig(serverUrl: string, valid: boolean): AuthConfig | null {
-  const [config, setConfig] = useState<AuthConfig | null>(null);
+type LoginConfig = Pick<AuthConfig, 'registration' | 'emailEnabled'>;
+
+function useAuthConfig(serverUrl: string, valid: boolean): LoginConfig | null {
+  const [config, setConfig] = useState<LoginConfig | null>(null);
   useEffect(() => {
     setConfig(null);
     if (!valid) return;

@@ -129,6 +129,11 @@ export function RoomList() {
           <span className="sr-only">, {t('me.open')}</span>
         </button>
         <div className="head-actions">
+          {me?.role === 'admin' && (
+            <button type="button" className="icon" onClick={() => setDialog('admin')} aria-label={t('admin.open')} title={t('admin.open')}>
+              <Icon name="shield" />
+            </button>
+          )}
           <button
             type="button"
             className="icon"

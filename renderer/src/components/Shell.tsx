@@ -1,6 +1,6 @@
 // The signed-in layout: room list on the left, the open room on the right, a quiet connection banner on top.
 // Below the narrow breakpoint (layout.css) one pane shows at a time: the list at #/, the room at #/rooms/<id>.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../store/index.js';
 import { selectActiveRoomId, selectConnection, selectDialog, selectRoom, selectRoomsLoaded } from '../store/selectors.js';
@@ -14,6 +14,9 @@ import { QuickSwitcher } from './dialogs/QuickSwitcher.js';
 import { SearchDialog } from './dialogs/SearchDialog.js';
 import { RoomList } from './RoomList.js';
 import { RoomView } from './room/RoomView.js';
+
+// Only administrators open it: its code loads on first use.
+const AdminDialog = lazy(() => import('./admin/AdminDialog.js').then((m) => ({ default: m.AdminDialog })));
 
 /** Without a keyring the login lasts for this run only: said once, plainly, until dismissed. */
 function ThisRunOnlyBanner() {
@@ -134,6 +137,11 @@ export function Shell() {
       {dialog === 'me' && <MeDialog />}
       {dialog === 'switcher' && <QuickSwitcher />}
       {dialog === 'search' && <SearchDialog />}
+      {dialog === 'admin' && (
+        <Suspense fallback={null}>
+          <AdminDialog />
+        </Suspense>
+      )}
     </div>
   );
 }

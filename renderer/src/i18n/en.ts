@@ -1,3 +1,5 @@
+import { adminEn } from './admin.en.js';
+
 export const en = {
   app: { loading: 'Loading…', name: 'Messenger' },
   common: { cancel: 'Cancel', save: 'Save', saved: 'Saved', close: 'Close' },
@@ -341,7 +343,24 @@ export const en = {
     logout: 'Log out',
     thisTabOnly: 'You are signed in to another server than the one this page came from, so the session lasts until you close this tab.',
     thisRunOnly: 'This computer has no secure key store, so you will need to log in again next time.',
+    deleteAccount: 'Delete account',
+    deleteAccountHint: 'Your profile and picture are erased and you are signed out everywhere.',
+    deletePassword: 'Your password, to confirm',
+    wrongPassword: 'The password is not correct.',
+    deleteConfirm: 'Delete your account for good? This cannot be undone.',
+    deleteForever: 'Delete my account',
+    deleteAccountAction: 'Delete my account…',
   },
+  reset: {
+    title: 'Choose a new password',
+    password: 'New password',
+    confirm: 'New password again',
+    mismatch: 'The two passwords are not the same.',
+    submit: 'Set new password',
+    done: 'Your password was changed, and every session of your account was signed out. Log in with the new password.',
+    toLogin: 'Go to login',
+  },
+  admin: adminEn,
 };
 
 /** The shape every translation must have. */

@@ -1,3 +1,4 @@
+import { adminZhCN } from './admin.zh-CN.js';
 import type { Resources } from './en.js';
 
 export const zhCN: Resources = {
@@ -339,5 +340,22 @@ export const zhCN: Resources = {
     logout: '退出登录',
     thisTabOnly: '你登录的服务器不是提供此页面的服务器，因此会话在关闭此标签页后结束。',
     thisRunOnly: '此电脑没有安全密钥存储，下次启动需要重新登录。',
+    deleteAccount: '删除账号',
+    deleteAccountHint: '你的个人资料和头像将被清除，所有设备都会退出登录。',
+    deletePassword: '输入密码以确认',
+    wrongPassword: '密码不正确。',
+    deleteConfirm: '永久删除你的账号？此操作无法撤销。',
+    deleteForever: '删除我的账号',
+    deleteAccountAction: '删除我的账号…',
   },
+  reset: {
+    title: '设置新密码',
+    password: '新密码',
+    confirm: '再次输入新密码',
+    mismatch: '两次输入的密码不一致。',
+    submit: '设置新密码',
+    done: '密码已修改，你账号的所有会话都已退出登录。请用新密码登录。',
+    toLogin: '前往登录',
+  },
+  admin: adminZhCN,
 };

@@ -114,6 +114,14 @@ export class AppController {
     this.reset();
   }
 
+  /** My account was deleted (I asked for it): stop, forget the stored session, and say so on the login screen. */
+  async accountDeleted(): Promise<void> {
+    this.stopRealtime();
+    await this.desktop.logout();
+    this.s.signedOut('ACCOUNT_DELETED');
+    this.reset();
+  }
+
   private reset(): void {
     this.s.setRooms([]);
     this.s.openRoom(null);

@@ -5,7 +5,7 @@ import type { ConnectionState } from '../services/realtime-types.js';
 import type { AppState } from './index.js';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | 'search' | null;
+export type Dialog = 'create-room' | 'direct' | 'browse' | 'me' | 'switcher' | 'search' | 'admin' | null;
 export type SidePanel = 'members' | 'settings' | null;
 /** Why a room disappeared while it was open: deleted by its owner, or we are no longer a member (left elsewhere, removed). */
 export type RoomGone = { roomId: number; reason: 'deleted' | 'removed' };

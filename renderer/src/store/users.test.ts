@@ -31,6 +31,7 @@ function direct(peer: UserPublic): MyRoom {
     updatedAt: '2026-01-01T00:00:00.000Z',
     memberCount: 2,
     lastSeq: 0,
+    archived: false,
     role: 'member',
     muted: false,
     notify: 'all',

@@ -87,8 +87,8 @@ function Profile() {
 }
 
 /** True when the server refused the change because the current password is wrong (a structured detail, not text). */
-function wrongCurrentPassword(err: unknown): boolean {
-  return err instanceof ApiError && err.code === 'FORBIDDEN' && (err.details ?? []).some((d) => d.path === 'currentPassword');
+function wrongCurrentPassword(err: unknown, field = 'currentPassword'): boolean {
+  return err instanceof ApiError && err.code === 'FORBIDDEN' && (err.details ?? []).some((d) => d.path === field);
 }
 
 function ChangePassword({ onChanged }: { onChanged: () => void }) {
@@ -163,6 +163,82 @@ function ChangePassword({ onChanged }: { onChanged: () => void }) {
       {msg && (
         <p className={msg.ok ? 'ok-text' : 'form-error'} role="status">
           {msg.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** Deleting my own account: my password confirms it, then a last question; afterwards I am signed out. */
+function DeleteAccount() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const [password, setPassword] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [fieldErr, setFieldErr] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ask = (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!password) setFieldErr(t('validation.required'));
+    else setAsking(true);
+  };
+  const remove = async () => {
+    setAsking(false);
+    setBusy(true);
+    try {
+      await controller.api.deleteMe(password);
+      await controller.accountDeleted();
+    } catch (err) {
+      setBusy(false);
+      if (wrongCurrentPassword(err, 'password') || (err instanceof ApiError && err.code === 'INVALID_CREDENTIALS'))
+        setFieldErr(t('me.wrongPassword'));
+      else setError(errorText(t, err));
+    }
+  };
+  return (
+    <form className="stack danger-zone" onSubmit={ask} noValidate>
+      <h3>{t('me.deleteAccount')}</h3>
+      <p className="hint">{t('me.deleteAccountHint')}</p>
+      <div className="field">
+        <label htmlFor="me-del-pw">{t('me.deletePassword')}</label>
+        <input
+          id="me-del-pw"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => {
+            setPassword(e.target.value);
+            setFieldErr(null);
+          }}
+          aria-invalid={fieldErr ? true : undefined}
+          aria-describedby={fieldErr ? 'me-del-pw-error' : undefined}
+        />
+        {fieldErr && (
+          <div className="field-error" id="me-del-pw-error">
+            {fieldErr}
+          </div>
+        )}
+      </div>
+      {asking ? (
+        <div className="confirm" role="alertdialog" aria-label={t('me.deleteAccount')}>
+          <p>{t('me.deleteConfirm')}</p>
+          <button type="button" onClick={() => setAsking(false)}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="danger" onClick={() => void remove()}>
+            {t('me.deleteForever')}
+          </button>
+        </div>
+      ) : (
+        <button type="submit" className="danger" disabled={busy}>
+          {t('me.deleteAccountAction')}
+        </button>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
         </p>
       )}
     </form>
@@ -298,6 +374,7 @@ export function MeDialog() {
           <button type="button" className="danger wide" onClick={() => void controller.logout()}>
             {t('me.logout')}
           </button>
+          <DeleteAccount />
         </div>
       </div>
     </Dialog>
