@@ -50,7 +50,11 @@ describe('forgot password', () => {
     await page.getByLabel('New password again').fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await page.getByText('Your password was changed').waitFor();
-    await page.getByRole('button', { name: 'Go to login' }).or(page.getByRole('link', { name: 'Go to login' })).first().click();
+    await page
+      .getByRole('button', { name: 'Go to login' })
+      .or(page.getByRole('link', { name: 'Go to login' }))
+      .first()
+      .click();
 
     await page.getByLabel('Username or email').fill(user.username);
     await page.getByLabel('Password').fill('a brand new passphrase');

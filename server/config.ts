@@ -294,7 +294,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   if (!e.SMTP_URL && e.EMAIL_VERIFICATION && e.EMAIL_VERIFICATION !== 'off') {
-    throw new ConfigError(`Invalid configuration: EMAIL_VERIFICATION=${e.EMAIL_VERIFICATION} needs SMTP_URL (no email can be sent without it)`);
+    throw new ConfigError(
+      `Invalid configuration: EMAIL_VERIFICATION=${e.EMAIL_VERIFICATION} needs SMTP_URL (no email can be sent without it)`,
+    );
   }
   const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, '');
   if (e.SMTP_URL && !publicUrl && e.NODE_ENV === 'production') {
@@ -339,7 +341,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registration: e.REGISTRATION,
     passwordResetTtl: e.PASSWORD_RESET_TTL,
     publicUrl,
-    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? `Messenger <no-reply@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>` } : undefined,
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? `Messenger <no-reply@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>` }
+      : undefined,
     emailVerification: e.SMTP_URL ? (e.EMAIL_VERIFICATION ?? 'optional') : 'off',
     emailVerificationTtl: e.EMAIL_VERIFICATION_TTL,
     emailRateLimit: e.EMAIL_RATE_LIMIT,

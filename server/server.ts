@@ -261,7 +261,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
   });
   auth.useAdmission(admin);
   const mailer = config.smtp ? new Mailer(config.smtp.url, config.smtp.from, logger.child({ component: 'email' })) : undefined;
-  if (mailer && !config.publicUrl) logger.warn('SMTP_URL without PUBLIC_URL: emailed links use the address each request came to; set PUBLIC_URL');
+  if (mailer && !config.publicUrl)
+    logger.warn('SMTP_URL without PUBLIC_URL: emailed links use the address each request came to; set PUBLIC_URL');
   const emails = new EmailService({
     knex,
     users: usersRepo,

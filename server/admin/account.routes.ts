@@ -26,7 +26,7 @@ export function accountRoutes(admin: AdminService): RouteSpec[] {
       path: '/rooms/:id/invites',
       tag: 'Rooms',
       auth: true,
-      summary: "My live invites to this room (owner/admin; when the server lets room owners invite)",
+      summary: 'My live invites to this room (owner/admin; when the server lets room owners invite)',
       params: IdParams,
       responses: [{ status: 200, description: 'Invites', schema: z.array(InviteSchema) }],
       handler: async ({ principal, address, params }) => ({ body: await admin.roomInvites({ principal, address }, params.id) }),

@@ -237,9 +237,16 @@ export class AdminService implements Admission {
     return this.d.roomAdmin.list(q, limit, before);
   }
 
-  async patchRoom(actor: Actor | 'cli', id: number, patch: { archived?: boolean | undefined; ownerId?: number | undefined }): Promise<AdminRoom> {
+  async patchRoom(
+    actor: Actor | 'cli',
+    id: number,
+    patch: { archived?: boolean | undefined; ownerId?: number | undefined },
+  ): Promise<AdminRoom> {
     const before = await this.d.roomAdmin.get(id);
-    if (patch.ownerId !== undefined && (await this.d.roomAdmin.setOwner(actor === 'cli' ? null : actor.principal.userId, id, patch.ownerId))) {
+    if (
+      patch.ownerId !== undefined &&
+      (await this.d.roomAdmin.setOwner(actor === 'cli' ? null : actor.principal.userId, id, patch.ownerId))
+    ) {
       await this.audit(actor, 'room.owner', `room:${id}`, { roomId: id, name: before.name, from: before.ownerId, to: patch.ownerId });
     }
     if (patch.archived !== undefined && (await this.d.roomAdmin.setArchived(id, patch.archived))) {

@@ -25,8 +25,7 @@ export class EmailRepository {
       .update({ used_at: now });
     if (!n) return undefined;
     const row = (await trx('email_verifications').where({ token_hash: tokenHash }).first('user_id', 'email')) as
-      | { user_id: number; email: string }
-      | undefined;
+      { user_id: number; email: string } | undefined;
     return row ? { userId: row.user_id, email: row.email } : undefined;
   }
 }

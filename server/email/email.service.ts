@@ -102,7 +102,10 @@ export class EmailService {
       return (await this.d.users.markEmailVerified(link.userId, link.email, trx)) ? link.userId : undefined;
     });
     if (userId === undefined) {
-      throw new AppError('VERIFICATION_LINK_INVALID', 'this verification link is not valid: it is unknown, used, expired or for an old address');
+      throw new AppError(
+        'VERIFICATION_LINK_INVALID',
+        'this verification link is not valid: it is unknown, used, expired or for an old address',
+      );
     }
     this.d.logger.info({ event: 'email.verified', userId }, 'email address confirmed');
   }

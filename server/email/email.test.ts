@@ -21,7 +21,11 @@ describe('without SMTP_URL', () => {
 
   it('says email is off, refuses email requests with EMAIL_DISABLED, and everything else works', async () => {
     const config = await t.api.get('/api/auth/config');
-    expect(config.body).toMatchObject({ registration: 'open', emailEnabled: false, emailVerification: 'off' } satisfies Partial<AuthConfig>);
+    expect(config.body).toMatchObject({
+      registration: 'open',
+      emailEnabled: false,
+      emailVerification: 'off',
+    } satisfies Partial<AuthConfig>);
     const u = await t.register();
     expect(u.user.emailVerified).toBe(false);
     expectError(await t.api.post('/api/auth/password-reset/request').send({ email: u.user.email }), 409, 'EMAIL_DISABLED');
@@ -53,7 +57,11 @@ describe('with SMTP_URL (verification optional, the default)', () => {
   });
 
   it('/auth/config says email is on', async () => {
-    expect((await t.api.get('/api/auth/config')).body).toMatchObject({ registration: 'open', emailEnabled: true, emailVerification: 'optional' });
+    expect((await t.api.get('/api/auth/config')).body).toMatchObject({
+      registration: 'open',
+      emailEnabled: true,
+      emailVerification: 'optional',
+    });
   });
 
   it('registration sends a verification link in both languages; it confirms the address once', async () => {
@@ -106,7 +114,13 @@ describe('with SMTP_URL (verification optional, the default)', () => {
     expect((limited.body as { error: { retryAfter: number } }).error.retryAfter).toBeGreaterThan(0);
     // Resends count against the same address.
     expectError(await t.api.post('/api/auth/verify-email/resend').set(from).send({ email: ghost }), 429, 'RATE_LIMITED');
-    expectStatus(await t.api.post('/api/auth/password-reset/request').set(from).send({ email: `other_${ghost}` }), 202);
+    expectStatus(
+      await t.api
+        .post('/api/auth/password-reset/request')
+        .set(from)
+        .send({ email: `other_${ghost}` }),
+      202,
+    );
   });
 
   it('changing the address needs the password, tells the old address, and asks the new one to confirm', async () => {

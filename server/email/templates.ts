@@ -48,7 +48,10 @@ export function passwordResetMail(to: string, username: string, link: string, tt
     link,
     en: {
       subject: 'Reset your Messenger password',
-      lines: [`Hello ${username},`, `Someone (hopefully you) asked to reset the password of your account. The link works once, for ${m} minutes.`],
+      lines: [
+        `Hello ${username},`,
+        `Someone (hopefully you) asked to reset the password of your account. The link works once, for ${m} minutes.`,
+      ],
       action: 'Set a new password',
       after: 'If you did not ask for this, ignore this email: your password stays as it is.',
     },

@@ -29,7 +29,10 @@ export class RoomAdmin {
     const counts = await this.d.rooms.memberCounts(rows.map((r) => r.id));
     // A direct room is named after its two accounts (its key is "smallerId:largerId").
     const pairOf = (key: string | null) => (key ?? '').split(':').map(Number).filter(Number.isInteger);
-    const userIds = rows.flatMap((r) => [...(r.owner_id === null ? [] : [r.owner_id]), ...(r.kind === 'direct' ? pairOf(r.direct_key) : [])]);
+    const userIds = rows.flatMap((r) => [
+      ...(r.owner_id === null ? [] : [r.owner_id]),
+      ...(r.kind === 'direct' ? pairOf(r.direct_key) : []),
+    ]);
     const users = await this.d.users.findByIds(userIds);
     const nameOf = (id: number) => {
       const u = users.get(id);

@@ -70,12 +70,7 @@ export class RoomsService {
     return { room, member };
   }
 
-  async requireRole(
-    roomId: number,
-    userId: number,
-    roles: readonly Role[],
-    what: string,
-  ): Promise<{ room: RoomRow; member: MemberRow }> {
+  async requireRole(roomId: number, userId: number, roles: readonly Role[], what: string): Promise<{ room: RoomRow; member: MemberRow }> {
     const access = await this.requireMember(roomId, userId);
     if (!roles.includes(access.member.role)) throw forbidden(`only the room's ${roles.join(' or ')} can ${what}`);
     return access;

@@ -65,7 +65,9 @@ export async function startSmtp(): Promise<TestSmtp> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no email to ${to} within ${timeoutMs} ms (received: ${received.map((r) => `${r.to}: ${r.subject}`).join('; ')})`));
+          reject(
+            new Error(`no email to ${to} within ${timeoutMs} ms (received: ${received.map((r) => `${r.to}: ${r.subject}`).join('; ')})`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

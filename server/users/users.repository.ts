@@ -135,19 +135,16 @@ export class UsersRepository {
    */
   async erase(id: number, trx: Knex.Transaction): Promise<number> {
     const placeholder = `~deleted~${id}`;
-    return UserModel.query(trx)
-      .findById(id)
-      .whereNot('status', 'deleted')
-      .patch({
-        username: placeholder,
-        email: placeholder,
-        password_hash: '',
-        display_name: '',
-        avatar_url: null,
-        status: 'deleted',
-        role: 'user',
-        updated_at: new Date(),
-      });
+    return UserModel.query(trx).findById(id).whereNot('status', 'deleted').patch({
+      username: placeholder,
+      email: placeholder,
+      password_hash: '',
+      display_name: '',
+      avatar_url: null,
+      status: 'deleted',
+      role: 'user',
+      updated_at: new Date(),
+    });
   }
 
   /** Administrators whose accounts are live (active or disabled). */

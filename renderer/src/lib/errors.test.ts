@@ -47,7 +47,9 @@ describe('error messages', () => {
     const limited = (retryAfter: number) => new ApiError(429, { code: 'RATE_LIMITED', message: 'x', retryAfter });
     expect(errorText(i18n.t, limited(4))).toBe('Too many attempts. Please try again in 4 seconds.');
     expect(errorText(i18n.t, limited(900))).toBe('Too many attempts. Please try again in 15 minutes.');
-    expect(errorText(i18n.t, { code: 'RATE_LIMITED', message: 'x', retryAfter: 8 })).toBe('Too many attempts. Please try again in 8 seconds.');
+    expect(errorText(i18n.t, { code: 'RATE_LIMITED', message: 'x', retryAfter: 8 })).toBe(
+      'Too many attempts. Please try again in 8 seconds.',
+    );
   });
 
   it('errorText uses the code, not the server text', async () => {

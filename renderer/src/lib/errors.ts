@@ -11,7 +11,9 @@ export function errorText(t: TFunction, err: unknown): string {
     const after = err instanceof ApiError ? err.retryAfter : isDesktopError(err) ? err.retryAfter : undefined;
     if (!after) return t('errors.rateLimited');
     // A login lockout can last minutes: "in 15 minutes" reads better than "in 900 seconds".
-    return after >= 120 ? t('errors.rateLimitedForMinutes', { minutes: Math.ceil(after / 60) }) : t('errors.rateLimitedFor', { seconds: after });
+    return after >= 120
+      ? t('errors.rateLimitedForMinutes', { minutes: Math.ceil(after / 60) })
+      : t('errors.rateLimitedFor', { seconds: after });
   }
   if (code === 'VALIDATION_FAILED' && err instanceof ApiError && err.details?.[0]) {
     // The client checks the same schemas first, so this is rare; name the field in the UI language when known.
