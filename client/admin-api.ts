@@ -1,24 +1,7 @@
 // The administration endpoints of PROTOCOL.md ("Administration"), on top of the shared REST client: a separate
 // module so the everyday client stays small and only the admin area loads this.
-import type { AdminSettings, AdminUser, AuditEntry, Invite, PasswordResetLink, RegistrationMode, ServerStatus } from '../protocol/admin.js';
+import type { AdminRoom, AdminSettings, AdminUser, AuditEntry, Invite, PasswordResetLink, ServerStatus } from '../protocol/admin.js';
 import type { ApiClient } from './api.js';
-
-/** A room as an administrator sees it in the rooms list (`GET /admin/rooms`). */
-export interface AdminRoom {
-  id: number;
-  name: string;
-  kind: 'group' | 'direct';
-  visibility: 'public' | 'private';
-  ownerId: number | null;
-  ownerName: string | null;
-  memberCount: number;
-  archived: boolean;
-  lastMessageAt: string | null;
-  createdAt: string;
-}
-
-/** `/admin/status` with the storage figure (bytes of uploads kept), when the server reports it. */
-export type AdminStatus = ServerStatus & { storageBytes?: number | null };
 
 export type DeletedMessages = 'keep' | 'delete';
 
@@ -60,8 +43,8 @@ export class AdminApi {
   settings() {
     return this.api.request<AdminSettings>('GET', '/admin/settings');
   }
-  setRegistration(registration: RegistrationMode) {
-    return this.api.request<AdminSettings>('PUT', '/admin/settings', { body: { registration } });
+  updateSettings(patch: Partial<AdminSettings>) {
+    return this.api.request<AdminSettings>('PUT', '/admin/settings', { body: patch });
   }
   invites() {
     return this.api.request<Invite[]>('GET', '/admin/invites');
@@ -74,7 +57,7 @@ export class AdminApi {
   }
 
   status() {
-    return this.api.request<AdminStatus>('GET', '/admin/status');
+    return this.api.request<ServerStatus>('GET', '/admin/status');
   }
   audit(query: { limit?: number; before?: number } = {}) {
     return this.api.request<AuditEntry[]>('GET', '/admin/audit', { query: { ...query } });

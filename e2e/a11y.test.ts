@@ -1,17 +1,15 @@
 // Accessibility of every main screen, in both themes: axe-core (run inside the real page) finds no critical or serious
 // violation, each screen has exactly one level-one heading, focus returns to the opener when a dialog closes, and new
 // messages in the open room are announced through a polite live region.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../server/test/harness.js';
+import { audit, type Finding } from './axe.js';
 import { launchBrowser, newPerson, registerViaUi, startServer } from './browser.js';
 
 // A send is confirmed once the socket is up; its first connect can take a while on a loaded machine.
 const CONFIRM_MS = 30_000;
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let server: TestServer;
 let browser: Browser;
 const suffix = Date.now().toString(36).slice(-5);
@@ -24,32 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-interface Finding {
-  id: string;
-  impact: string | null | undefined;
-  help: string;
-  targets: string[];
-}
-
-/** axe is evaluated through the debugging protocol, so the page's CSP (script-src 'self') stays as it is. */
-async function audit(page: Page, screen: string, into: Record<string, Finding[]>): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const findings = await page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] };
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResult> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => `${String(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`),
-    }));
-  });
-  const bad = (findings as Finding[]).filter((f) => f.impact === 'serious' || f.impact === 'critical');
-  if (bad.length) into[screen] = bad;
-  expect(await page.locator('h1, [role="heading"][aria-level="1"]').count(), `${screen}: level-one headings`).toBe(1);
-}
 
 describe.each(['light', 'dark'] as const)('%s theme', (colorScheme) => {
   it('every main screen passes axe with no serious or critical violation', async () => {

@@ -60,6 +60,8 @@ export const adminEn = {
     deleteTitle: 'Delete {{name}}',
     deleteConfirm: 'Delete the room {{name}} and all its messages for everyone? This cannot be undone.',
     deleteAction: 'Delete room',
+    noMembers: 'Nobody else is in this room.',
+    ownerNotMember: 'The new owner must be a member of the room.',
   },
   registration: {
     mode: 'Who can create an account',
@@ -69,6 +71,7 @@ export const adminEn = {
     modeHint_open: '— anyone who can reach this server',
     modeHint_invite: '— only with an invite code',
     modeHint_closed: '— registration is closed; administrators make accounts from the command line',
+    roomOwnerInvites: 'Room owners and room admins may invite people to their rooms',
   },
   invites: {
     title: 'Invites',
@@ -104,7 +107,6 @@ export const adminEn = {
     redis: 'Redis',
     registration: 'Registration',
     storage: 'Storage used',
-    unknown: 'Not reported',
     refresh: 'Refresh',
     health_ok: 'OK',
     health_down: 'Down',
@@ -126,7 +128,7 @@ export const adminEn = {
       user_password_reset_link: 'Made a password reset link',
       user_delete: 'Deleted an account',
       settings_registration: 'Changed registration',
-      settings_update: 'Changed settings',
+      settings_room_owner_invites: 'Changed room-owner invites',
       invite_create: 'Created an invite',
       invite_revoke: 'Revoked an invite',
       room_archive: 'Archived a room',

@@ -64,6 +64,8 @@ export const adminZhCN: Shape<typeof adminEn> = {
     deleteTitle: '删除 {{name}}',
     deleteConfirm: '为所有人删除群聊 {{name}} 及其全部消息？此操作无法撤销。',
     deleteAction: '删除群聊',
+    noMembers: '这个群聊里没有其他成员。',
+    ownerNotMember: '新群主必须是该群聊的成员。',
   },
   registration: {
     mode: '谁可以注册账号',
@@ -73,6 +75,7 @@ export const adminZhCN: Shape<typeof adminEn> = {
     modeHint_open: '— 能访问此服务器的任何人',
     modeHint_invite: '— 只有持邀请码的人',
     modeHint_closed: '— 关闭注册；管理员通过命令行创建账号',
+    roomOwnerInvites: '允许群主和群管理员邀请他人加入自己的群聊',
   },
   invites: {
     title: '邀请',
@@ -108,7 +111,6 @@ export const adminZhCN: Shape<typeof adminEn> = {
     redis: 'Redis',
     registration: '注册',
     storage: '已用存储',
-    unknown: '未提供',
     refresh: '刷新',
     health_ok: '正常',
     health_down: '故障',
@@ -130,7 +132,7 @@ export const adminZhCN: Shape<typeof adminEn> = {
       user_password_reset_link: '生成了密码重置链接',
       user_delete: '删除了账号',
       settings_registration: '更改了注册方式',
-      settings_update: '更改了设置',
+      settings_room_owner_invites: '更改了群主邀请设置',
       invite_create: '创建了邀请',
       invite_revoke: '撤销了邀请',
       room_archive: '归档了群聊',

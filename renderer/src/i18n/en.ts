@@ -84,6 +84,7 @@ export const en = {
     EMAIL_UNVERIFIED: 'Please confirm your email address first: open the link we sent to it, then log in.',
     EMAIL_DISABLED: 'This server does not send email. Ask an administrator to reset your password.',
     VERIFICATION_REQUIRED: 'Your account is created. Open the link sent to your email address to confirm it, then log in.',
+    ROOM_ARCHIVED: 'This room is archived: it can be read but not changed.',
     FORBIDDEN: 'You are not allowed to do that.',
     NOT_FOUND: 'Not found. It may have been deleted.',
     ALREADY_MEMBER: 'Already a member.',
@@ -260,7 +261,9 @@ export const en = {
     replyingTo: 'Replying to {{name}}',
     cancelReply: 'Cancel reply',
     tooLong: 'Messages can be at most {{max}} characters.',
+    archived: 'This room is archived. You can read it, but no one can send messages here any more.',
   },
+  users: { deleted: 'Deleted user' },
   members: {
     title: 'Members',
     onlineSection: 'Online — {{count}}',

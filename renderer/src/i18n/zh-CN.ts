@@ -83,6 +83,7 @@ export const zhCN: Resources = {
     EMAIL_UNVERIFIED: '请先确认您的电子邮件地址：打开我们发送的链接，然后再登录。',
     EMAIL_DISABLED: '此服务器不发送电子邮件。请联系管理员重置您的密码。',
     VERIFICATION_REQUIRED: '您的账户已创建。请打开发送到您邮箱的链接确认地址，然后登录。',
+    ROOM_ARCHIVED: '此房间已归档：只能查看，不能更改。',
     FORBIDDEN: '你没有权限执行此操作。',
     NOT_FOUND: '未找到，可能已被删除。',
     ALREADY_MEMBER: '已经是成员。',
@@ -257,7 +258,9 @@ export const zhCN: Resources = {
     replyingTo: '回复 {{name}}',
     cancelReply: '取消回复',
     tooLong: '消息最多 {{max}} 个字符。',
+    archived: '此房间已归档。你可以查看历史消息，但任何人都不能再在这里发送消息。',
   },
+  users: { deleted: '已删除的用户' },
   members: {
     title: '成员',
     onlineSection: '在线 — {{count}}',

@@ -2,7 +2,7 @@
 // lifetime, rooms the new account joins), copy its link, revoke it.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Invite, RegistrationMode } from '../../../../protocol/admin.js';
+import type { AdminSettings, Invite, RegistrationMode } from '../../../../protocol/admin.js';
 import { errorText } from '../../lib/errors.js';
 import { useAppStore } from '../../store/index.js';
 import { selectRoomList } from '../../store/selectors.js';
@@ -15,49 +15,64 @@ function inviteUrl(serverUrl: string | null, code: string): string {
   return `${base}/#/invite/${code}`;
 }
 
-function Mode() {
+function Settings() {
   const { t } = useTranslation();
   const admin = useAdminApi();
-  const [mode, setMode] = useState<RegistrationMode | null>(null);
+  const [settings, setSettings] = useState<AdminSettings | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
-    admin.settings().then(
-      (s) => setMode(s.registration),
-      (err: unknown) => setMsg({ ok: false, text: errorText(t, err) }),
-    );
+    admin.settings().then(setSettings, (err: unknown) => setMsg({ ok: false, text: errorText(t, err) }));
   }, [admin, t]);
-  const change = (next: RegistrationMode) => {
-    const before = mode;
-    setMode(next);
+  const change = (patch: Partial<AdminSettings>) => {
+    const before = settings;
+    if (before) setSettings({ ...before, ...patch });
     setMsg(null);
-    admin.setRegistration(next).then(
+    admin.updateSettings(patch).then(
       (s) => {
-        setMode(s.registration);
+        setSettings(s);
         setMsg({ ok: true, text: t('common.saved') });
       },
       (err: unknown) => {
-        setMode(before);
+        setSettings(before);
         setMsg({ ok: false, text: errorText(t, err) });
       },
     );
   };
   return (
-    <fieldset className="radio notify-level">
-      <legend>{t('admin.registration.mode')}</legend>
-      {MODES.map((m) => (
-        <label key={m} className="toggle">
-          <input type="radio" name="registration-mode" value={m} checked={mode === m} disabled={mode === null} onChange={() => change(m)} />
-          <span>
-            {t(`admin.registration.mode_${m}`)} <span className="hint">{t(`admin.registration.modeHint_${m}`)}</span>
-          </span>
-        </label>
-      ))}
+    <>
+      <fieldset className="radio notify-level">
+        <legend>{t('admin.registration.mode')}</legend>
+        {MODES.map((m) => (
+          <label key={m} className="toggle">
+            <input
+              type="radio"
+              name="registration-mode"
+              value={m}
+              checked={settings?.registration === m}
+              disabled={settings === null}
+              onChange={() => change({ registration: m })}
+            />
+            <span>
+              {t(`admin.registration.mode_${m}`)} <span className="hint">{t(`admin.registration.modeHint_${m}`)}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings?.roomOwnerInvites ?? false}
+          disabled={settings === null}
+          onChange={(e) => change({ roomOwnerInvites: e.target.checked })}
+        />
+        {t('admin.registration.roomOwnerInvites')}
+      </label>
       {msg && (
         <p className={msg.ok ? 'ok-text' : 'form-error'} role={msg.ok ? 'status' : 'alert'}>
           {msg.text}
         </p>
       )}
-    </fieldset>
+    </>
   );
 }
 
@@ -165,7 +180,7 @@ export function RegistrationTab() {
   return (
     <section className="stack admin-section" aria-labelledby="admin-registration-h">
       <h3 id="admin-registration-h">{t('admin.tabs.registration')}</h3>
-      <Mode />
+      <Settings />
       <CreateInvite
         onCreated={(i) => {
           setInvites((list) => [i, ...(list ?? [])]);

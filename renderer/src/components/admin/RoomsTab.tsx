@@ -1,12 +1,85 @@
 // Rooms across the server: archive or bring back, give a room a new owner, delete (after a confirmation).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AdminRoom } from '../../../../client/admin-api.js';
+import { ApiError } from '../../../../client/api.js';
+import type { AdminRoom } from '../../../../protocol/admin.js';
+import type { Member } from '../../../../protocol/types.js';
+import { Avatar } from '../Avatar.js';
+import { useController } from '../context.js';
 import { errorText } from '../../lib/errors.js';
 import { UserPicker } from '../dialogs/UserPicker.js';
 import { RowError, useAdminApi, useRowErrors, useStamp } from './shared.js';
 
 const PAGE = 50;
+
+/** The server refuses an owner who is not a member of the room (a structured detail, not text). */
+function notAMember(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'VALIDATION_FAILED' && (err.details ?? []).some((d) => d.path === 'ownerId');
+}
+
+/**
+ * Picks the new owner among the room's members. Only members may read a room's member list, so for a room the
+ * administrator is not in this falls back to searching people (the server then checks membership).
+ */
+function OwnerPicker({
+  room,
+  label,
+  onPick,
+  onCancel,
+}: {
+  room: AdminRoom;
+  label: string;
+  onPick: (userId: number) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const controller = useController();
+  const [members, setMembers] = useState<Member[] | null | 'unknown'>(null);
+  useEffect(() => {
+    let live = true;
+    controller.api.members(room.id).then(
+      (list) => live && setMembers(list),
+      () => live && setMembers('unknown'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [controller, room.id]);
+  if (members === null) return null;
+  if (members === 'unknown')
+    return (
+      <UserPicker
+        label={label}
+        exclude={room.ownerId === null ? undefined : new Set([room.ownerId])}
+        onCancel={onCancel}
+        onPick={(u) => onPick(u.id)}
+      />
+    );
+  const candidates = members.filter((m) => m.user.id !== room.ownerId);
+  return (
+    <div className="picker" role="group" aria-label={label}>
+      <ul className="picker-list">
+        {candidates.map((m) => (
+          <li key={m.user.id}>
+            <button type="button" className="picker-row" onClick={() => onPick(m.user.id)}>
+              <Avatar id={m.user.id} name={m.user.displayName} url={m.user.avatarUrl} size={28} />
+              <span className="member-name">
+                {m.user.displayName}
+                <span className="member-sub">
+                  @{m.user.username} · {t(`roles.${m.role}`)}
+                </span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {candidates.length === 0 && <p className="hint">{t('admin.rooms.noMembers')}</p>}
+      <button type="button" className="small" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
 
 function RoomRow({ room, onChanged, onDeleted }: { room: AdminRoom; onChanged: (r: AdminRoom) => void; onDeleted: () => void }) {
   const { t } = useTranslation();
@@ -24,7 +97,7 @@ function RoomRow({ room, onChanged, onDeleted }: { room: AdminRoom; onChanged: (
           <span>{name}</span>
           <span className="member-sub">
             {t(`admin.rooms.kind_${room.kind}`)} · {t(`admin.rooms.visibility_${room.visibility}`)} ·{' '}
-            {t('admin.rooms.owner', { name: room.ownerName ?? t('admin.rooms.noOwner') })} ·{' '}
+            {t('admin.rooms.owner', { name: room.ownerName ? `@${room.ownerName}` : t('admin.rooms.noOwner') })} ·{' '}
             {t('room.members', { count: room.memberCount })}
           </span>
           <span className="member-sub">
@@ -57,13 +130,19 @@ function RoomRow({ room, onChanged, onDeleted }: { room: AdminRoom; onChanged: (
         </button>
       </div>
       {picking && (
-        <UserPicker
+        <OwnerPicker
+          room={room}
           label={t('admin.rooms.newOwner', { name })}
-          exclude={room.ownerId === null ? undefined : new Set([room.ownerId])}
           onCancel={() => setPicking(false)}
-          onPick={(u) => {
+          onPick={(ownerId) => {
             setPicking(false);
-            void run(key, async () => onChanged(await admin.updateRoom(room.id, { ownerId: u.id })));
+            void run(key, async () => {
+              try {
+                onChanged(await admin.updateRoom(room.id, { ownerId }));
+              } catch (err) {
+                throw notAMember(err) ? new Error(t('admin.rooms.ownerNotMember')) : err;
+              }
+            });
           }}
         />
       )}

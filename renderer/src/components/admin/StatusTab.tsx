@@ -1,7 +1,7 @@
 // How the server is doing: version, uptime, people and sockets connected, database and Redis health, storage used.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AdminStatus } from '../../../../client/admin-api.js';
+import type { ServerStatus } from '../../../../protocol/admin.js';
 import { errorText } from '../../lib/errors.js';
 import { formatBytes } from '../../lib/file-transfer.js';
 import { RowError, useAdminApi } from './shared.js';
@@ -9,7 +9,7 @@ import { RowError, useAdminApi } from './shared.js';
 export function StatusTab() {
   const { t, i18n } = useTranslation();
   const admin = useAdminApi();
-  const [status, setStatus] = useState<AdminStatus | null>(null);
+  const [status, setStatus] = useState<ServerStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(
     () =>
@@ -47,10 +47,7 @@ export function StatusTab() {
         [t('admin.status.db'), t(`admin.status.health_${status.db}`)],
         [t('admin.status.redis'), t(`admin.status.health_${status.redis}`)],
         [t('admin.status.registration'), t(`admin.registration.mode_${status.registration}`)],
-        [
-          t('admin.status.storage'),
-          typeof status.storageBytes === 'number' ? formatBytes(status.storageBytes, i18n.language) : t('admin.status.unknown'),
-        ],
+        [t('admin.status.storage'), formatBytes(status.storageBytes, i18n.language)],
       ]
     : [];
   return (
