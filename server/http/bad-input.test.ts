@@ -315,7 +315,8 @@ async function snapshot(): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The whole file outlasts the default 15-minute access token on a loaded machine; its one token must live.
+  t = await startTestServer({ ACCESS_TOKEN_TTL: '2h' });
   owner = await t.register();
   other = await t.register();
   const room = await createRoom(t, owner, { name: 'Battery', visibility: 'public', memberIds: [other.id] });
@@ -375,6 +376,8 @@ const NAMED_GROUPS: [string, RegExp][] = [
   ['room history and messages', /^\/(rooms\/\{id\}\/messages|messages)(\/|$)/],
   ['rooms', /^\/rooms(\/|$)/],
   ['files and search', /^\/(uploads|files|search)(\/|$)/],
+  ['administration: accounts', /^\/admin\/users(\/|$)/],
+  ['administration: rooms and invites', /^\/admin\/(rooms|invites)(\/|$)/],
 ];
 /** The first named group whose pattern matches, else "administration and the rest". */
 const groupOf = (path: string) => NAMED_GROUPS.find(([, re]) => re.test(path))?.[0] ?? 'administration and the rest';
