@@ -149,6 +149,19 @@ export class ApiClient {
   refresh(refreshToken?: string) {
     return this.request<AuthResult>('POST', '/auth/refresh', { body: refreshToken ? { refreshToken } : {}, auth: false });
   }
+  /** Email (SMTP_URL): 202 whether or not an account has the address; EMAIL_DISABLED without email. */
+  requestPasswordReset(email: string) {
+    return this.request<void>('POST', '/auth/password-reset/request', { body: { email }, auth: false });
+  }
+  verifyEmail(token: string) {
+    return this.request<void>('POST', '/auth/verify-email', { body: { token }, auth: false });
+  }
+  resendVerification(email: string) {
+    return this.request<void>('POST', '/auth/verify-email/resend', { body: { email }, auth: false });
+  }
+  changeEmail(email: string, currentPassword: string) {
+    return this.request<UserSelf>('PUT', '/users/me/email', { body: { email, currentPassword } });
+  }
   logout(refreshToken?: string) {
     return this.request<void>('POST', '/auth/logout', { body: refreshToken ? { refreshToken } : {} });
   }

@@ -2,6 +2,7 @@
 // system proxies and certificates apply; a fake in tests). Every answer is parsed; nothing unchecked reaches the UI.
 import { isErrorResponse } from '../protocol/errors.js';
 import { AuthResultSchema } from '../protocol/schemas.js';
+import { RegisterPendingSchema } from '../protocol/admin.js';
 import type { AuthResult } from '../protocol/types.js';
 import type { DesktopError } from '../protocol/desktop.js';
 
@@ -64,10 +65,16 @@ export function createAuthClient(fetchImpl: FetchLike, opts: { timeoutMs?: numbe
     if (res.status >= 200 && res.status < 300) {
       const parsed = AuthResultSchema.safeParse(json);
       if (parsed.success) return { ok: true, value: parsed.data };
+      // Registration with EMAIL_VERIFICATION=required: the account exists, but logs in once its address is confirmed.
+      if (RegisterPendingSchema.safeParse(json).success) {
+        return { ok: false, error: { code: 'VERIFICATION_REQUIRED', message: 'confirm your email address, then log in' } };
+      }
       return { ok: false, error: { code: 'NETWORK_ERROR', message: `${serverUrl} answered with an unexpected body` } };
     }
     if (isErrorResponse(json)) {
-      return { ok: false, error: { code: json.error.code, message: json.error.message } };
+      const error: DesktopError = { code: json.error.code, message: json.error.message };
+      if (typeof json.error.retryAfter === 'number') error.retryAfter = json.error.retryAfter;
+      return { ok: false, error };
     }
     return { ok: false, error: { code: 'NETWORK_ERROR', message: `${serverUrl} answered HTTP ${res.status}` } };
   }

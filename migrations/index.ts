@@ -14,6 +14,7 @@ import { migration as usersRole } from './20261130000700_users_role.js';
 import { migration as settingsInvites } from './20261130000710_settings_invites.js';
 import { migration as auditPasswordResets } from './20261130000720_audit_password_resets.js';
 import { migration as roomsArchived } from './20261130000730_rooms_archived.js';
+import { migration as emailVerificationLockouts } from './20261130000740_email_verification_lockouts.js';
 
 export const migrations = [
   createUsers,
@@ -31,4 +32,5 @@ export const migrations = [
   settingsInvites,
   auditPasswordResets,
   roomsArchived,
+  emailVerificationLockouts,
 ];

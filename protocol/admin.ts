@@ -1,6 +1,7 @@
 // Administration (docs/PROTOCOL.md "Administration"): registration control, invites, accounts, the audit log.
 import { z } from 'zod';
 import {
+  Email,
   Id,
   IdParam,
   LimitParam,
@@ -17,9 +18,13 @@ export const RegistrationModeSchema = z.enum(['open', 'invite', 'closed']);
 export type RegistrationMode = z.infer<typeof RegistrationModeSchema>;
 
 /** GET /auth/config: what the login screen needs to know before anyone signs in. */
+export const EmailVerificationModeSchema = z.enum(['off', 'optional', 'required']);
 export const AuthConfigSchema = z.object({
   registration: RegistrationModeSchema,
+  /** SMTP_URL is set: "Forgot password?" can email a link. */
   emailEnabled: z.boolean(),
+  /** EMAIL_VERIFICATION ('off' without SMTP). With 'required', registration answers RegisterPending, not tokens. */
+  emailVerification: EmailVerificationModeSchema.optional(),
   /** Room owners and admins may make invites to their own rooms. */
   roomOwnerInvites: z.boolean(),
 });
@@ -49,6 +54,15 @@ const ResetToken = z
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, 'is not a reset token');
 export const PasswordResetBody = z.strictObject({ token: ResetToken, newPassword: Password });
+
+// ---------- email (SMTP_URL) ----------
+
+/** POST /auth/password-reset/request and POST /auth/verify-email/resend: always 202, whoever has the address. */
+export const EmailRequestBody = z.strictObject({ email: Email });
+export const VerifyEmailBody = z.strictObject({ token: ResetToken });
+/** POST /auth/register with EMAIL_VERIFICATION=required: the account exists, but logs in once its address is confirmed. */
+export const RegisterPendingSchema = z.object({ user: UserSelfSchema, verificationRequired: z.literal(true) });
+export type RegisterPending = z.infer<typeof RegisterPendingSchema>;
 
 export const AdminSettingsSchema = z.object({ registration: RegistrationModeSchema, roomOwnerInvites: z.boolean() });
 export type AdminSettings = z.infer<typeof AdminSettingsSchema>;

@@ -124,11 +124,15 @@ export type DesktopErrorCode =
   | 'CONNECT_BLOCKED' // this page's CSP does not list that server (CONNECT_ORIGINS here)
   | 'SERVER_UNREACHABLE' // nothing answers at that address
   | 'ORIGIN_REFUSED' // it answers, but its CORS policy refuses this page's origin (CORS_ORIGINS there)
-  | 'NOT_A_MESSENGER_SERVER'; // what answers does not speak this protocol
+  | 'NOT_A_MESSENGER_SERVER' // what answers does not speak this protocol
+  // Registration made the account, but EMAIL_VERIFICATION=required: confirm the address, then log in.
+  | 'VERIFICATION_REQUIRED';
 
 export interface DesktopError {
   code: DesktopErrorCode;
   message: string;
+  /** Seconds to wait, with RATE_LIMITED (the server's retryAfter). */
+  retryAfter?: number;
 }
 
 // Electron keeps only an Error's message across IPC, so failures travel as values.

@@ -12,6 +12,10 @@ export const ERROR_STATUS = {
   INVITE_INVALID: 403,
   /** A password-reset link that is unknown, already used or expired. */
   RESET_LINK_INVALID: 400,
+  /** An email verification link that is unknown, already used, expired, or made for an address no longer the account's. */
+  VERIFICATION_LINK_INVALID: 400,
+  /** EMAIL_VERIFICATION=required and this account has not confirmed its address yet (log in after opening the link). */
+  EMAIL_UNVERIFIED: 403,
   /** The room is archived: read-only for everyone. */
   ROOM_ARCHIVED: 403,
   // Why a session ended (docs/PROTOCOL.md "Sessions and operations"): refresh and socket handshakes answer these.
@@ -26,6 +30,8 @@ export const ERROR_STATUS = {
   EMAIL_TAKEN: 409,
   ALREADY_MEMBER: 409,
   CONFLICT: 409,
+  /** The server has no SMTP_URL: nothing can be sent by email (ask an administrator for a reset link). */
+  EMAIL_DISABLED: 409,
   PAYLOAD_TOO_LARGE: 413,
   /** An upload would take the user past UPLOAD_QUOTA_BYTES. */
   QUOTA_EXCEEDED: 413,

@@ -160,6 +160,9 @@ export const UpdateMeBody = z
   .strictObject({ displayName: DisplayName.optional(), avatarUrl: AvatarUrl.nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
 
+/** PUT /users/me/email: a new address, confirmed with the current password (email can reset the password). */
+export const ChangeEmailBody = z.strictObject({ email: Email, currentPassword: z.string().min(1).max(1024) });
+
 export const ChangePasswordBody = z.strictObject({
   currentPassword: z.string().min(1).max(1024),
   newPassword: Password,
@@ -279,7 +282,13 @@ export const UserPublicSchema = z.object({
   deleted: z.literal(true).optional(),
 });
 export const ServerRoleSchema = z.enum(['user', 'admin']);
-export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time, role: ServerRoleSchema });
+export const UserSelfSchema = UserPublicSchema.extend({
+  email: z.string(),
+  createdAt: Time,
+  role: ServerRoleSchema,
+  /** Whether the account confirmed its current address (always sent by this server; older servers leave it out). */
+  emailVerified: z.boolean().optional(),
+});
 
 export const UploadSchema = z.object({
   id: Id,

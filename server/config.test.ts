@@ -106,6 +106,11 @@ describe('loadConfig', () => {
     ['REVOCATION_CHECK_MS', '50'],
     ['REVOCATION_CHECK_MS', '20000'],
     ['SOCKET_SETUP_TIMEOUT_MS', 'soon'],
+    ['SMTP_URL', 'mail.example.com:587'],
+    ['EMAIL_VERIFICATION', 'sometimes'],
+    ['EMAIL_VERIFICATION', 'required'], // without SMTP_URL
+    ['LOGIN_LOCKOUT_AFTER', '0'],
+    ['LOGIN_LOCKOUT_MAX', 'forever'],
   ])('%s=%s stops start-up with one line naming it', (name, value) => {
     const message = configError({ [name]: value });
     expect(message).toContain(name);
@@ -118,6 +123,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'test' }).logFormat).toBe('json');
     expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
     expect(loadConfig({ ...base, LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it('email: off without SMTP_URL; verification optional by default with it; production links need PUBLIC_URL', () => {
+    expect(loadConfig(base)).toMatchObject({ smtp: undefined, emailVerification: 'off' });
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.test:25', PUBLIC_URL: 'https://chat.example.com/' })).toMatchObject({
+      smtp: { url: 'smtp://mail.test:25', from: 'Messenger <no-reply@chat.example.com>' },
+      emailVerification: 'optional',
+    });
+    const production = { ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SMTP_URL: 'smtps://mail.test' };
+    expect(configError(production)).toMatch(/SMTP_URL needs PUBLIC_URL/);
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://chat.example.com' }).smtp).toBeDefined();
   });
 
   it('production needs JWT_SECRET', () => {

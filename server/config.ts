@@ -114,6 +114,17 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalString.refine((u) => u === undefined || /^https?:\/\/[^/]+/.test(u), {
     message: 'PUBLIC_URL must look like https://chat.example.com (the address users open)',
   }),
+  SMTP_URL: optionalString.refine((u) => u === undefined || /^smtps?:\/\/[^/]+/.test(u), {
+    message: 'SMTP_URL must look like smtp://user:pass@mail.example.com:587 or smtps://mail.example.com:465',
+  }),
+  SMTP_FROM: optionalString,
+  EMAIL_VERIFICATION: z
+    .enum(['off', 'optional', 'required'], { message: 'EMAIL_VERIFICATION must be off, optional or required' })
+    .optional(),
+  EMAIL_VERIFICATION_TTL: duration('EMAIL_VERIFICATION_TTL', '48h'),
+  EMAIL_RATE_LIMIT: int('EMAIL_RATE_LIMIT', 5, 1, 1_000_000),
+  LOGIN_LOCKOUT_AFTER: int('LOGIN_LOCKOUT_AFTER', 5, 1, 1_000_000),
+  LOGIN_LOCKOUT_MAX: duration('LOGIN_LOCKOUT_MAX', '15m'),
   UPLOAD_MAX_BYTES: int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 2 ** 40),
   UPLOAD_QUOTA_BYTES: z
     .string()
@@ -192,6 +203,18 @@ export interface Config {
   passwordResetTtl: number;
   /** The address users open, for links the server hands out; unset = the address of the request. */
   publicUrl: string | undefined;
+  /** Email (nodemailer): undefined = no email features. `from` is the sender of every message. */
+  smtp: { url: string; from: string } | undefined;
+  /** Whether a new address must be confirmed by a link before the account can log in ('off' without SMTP). */
+  emailVerification: 'off' | 'optional' | 'required';
+  /** Lifetime of an email verification link. */
+  emailVerificationTtl: number;
+  /** Emails (reset and verification requests) per address per hour; ten times as many per client address. */
+  emailRateLimit: number;
+  /** Wrong passwords for one account (from anywhere) before it waits 1 s, then 2 s, 4 s ... up to loginLockoutMax. */
+  loginLockoutAfter: number;
+  /** The longest wait (seconds) a run of wrong passwords can impose on an account. */
+  loginLockoutMax: number;
   /** Largest upload in bytes (UPLOAD_MAX_BYTES, default 25 MiB). */
   uploadMaxBytes: number;
   /** Bytes of uploads one user may hold; undefined = no quota. */
@@ -270,6 +293,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither, for the default AWS credential chain)',
     );
   }
+  if (!e.SMTP_URL && e.EMAIL_VERIFICATION && e.EMAIL_VERIFICATION !== 'off') {
+    throw new ConfigError(
+      `Invalid configuration: EMAIL_VERIFICATION=${e.EMAIL_VERIFICATION} needs SMTP_URL (no email can be sent without it)`,
+    );
+  }
+  const publicUrl = e.PUBLIC_URL?.replace(/\/+$/, '');
+  if (e.SMTP_URL && !publicUrl && e.NODE_ENV === 'production') {
+    // Links in emails are sent to people who did not make the request: built from its Host header, anyone could
+    // have a victim's reset link point at their own site. In development the request's address is used.
+    throw new ConfigError('Invalid configuration: SMTP_URL needs PUBLIC_URL when NODE_ENV=production (the address in emailed links)');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -306,7 +340,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: e.WEB_DIR,
     registration: e.REGISTRATION,
     passwordResetTtl: e.PASSWORD_RESET_TTL,
-    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    publicUrl,
+    smtp: e.SMTP_URL
+      ? { url: e.SMTP_URL, from: e.SMTP_FROM ?? `Messenger <no-reply@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>` }
+      : undefined,
+    emailVerification: e.SMTP_URL ? (e.EMAIL_VERIFICATION ?? 'optional') : 'off',
+    emailVerificationTtl: e.EMAIL_VERIFICATION_TTL,
+    emailRateLimit: e.EMAIL_RATE_LIMIT,
+    loginLockoutAfter: e.LOGIN_LOCKOUT_AFTER,
+    loginLockoutMax: e.LOGIN_LOCKOUT_MAX,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadQuotaBytes: e.UPLOAD_QUOTA_BYTES,
     uploadRateLimit: e.UPLOAD_RATE_LIMIT,

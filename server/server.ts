@@ -15,6 +15,11 @@ import { authRoutes } from './auth/auth.routes.js';
 import { PasswordHasher } from './auth/passwords.js';
 import { SessionsRepository } from './auth/sessions.repository.js';
 import { TokenService } from './auth/tokens.js';
+import { LoginLockouts } from './auth/lockouts.js';
+import { EmailRepository } from './email/email.repository.js';
+import { emailRoutes } from './email/email.routes.js';
+import { EmailService } from './email/email.service.js';
+import { Mailer } from './email/mailer.js';
 import type { Config } from './config.js';
 import { createKnex, ensureMysqlDatabase } from './db/knex.js';
 import { migrateLatest } from './db/migrate.js';
@@ -56,6 +61,7 @@ export interface Services {
   rooms: RoomsService;
   messages: MessagesService;
   admin: AdminService;
+  emails: EmailService;
   uploads: UploadsService;
   files: FilesService;
   sweeper: UploadSweeper;
@@ -158,6 +164,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     refreshTtlSeconds: config.refreshTokenTtl,
     refreshGraceSeconds: config.refreshGraceSeconds,
     logger: logger.child({ component: 'auth' }),
+    lockouts: new LoginLockouts(knex, config.loginLockoutAfter, config.loginLockoutMax),
+    emailVerification: config.emailVerification,
     limits: {
       loginPerAccount: createLimiter(
         { keyPrefix: `${config.redisPrefix}:login-account`, points: config.loginRateLimit, durationSeconds: 15 * 60 },
@@ -218,6 +226,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
   const startedAt = Date.now();
   let countSockets: () => Promise<number> = () => Promise.resolve(0);
+  const adminRepo = new AdminRepository(knex);
   const roomAdmin = new RoomAdmin({ knex, rooms: roomsRepo, roomsService: rooms, users: usersRepo, events });
   const deletion = new AccountDeletion({
     knex,
@@ -236,7 +245,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   });
   const admin = new AdminService({
     knex,
-    repo: new AdminRepository(knex),
+    repo: adminRepo,
     users: usersRepo,
     auth,
     rooms,
@@ -251,10 +260,30 @@ export async function createServer(config: Config, options: CreateServerOptions 
     uploads: uploadsRepo,
   });
   auth.useAdmission(admin);
-  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search, admin };
+  const mailer = config.smtp ? new Mailer(config.smtp.url, config.smtp.from, logger.child({ component: 'email' })) : undefined;
+  if (mailer && !config.publicUrl)
+    logger.warn('SMTP_URL without PUBLIC_URL: emailed links use the address each request came to; set PUBLIC_URL');
+  const emails = new EmailService({
+    knex,
+    users: usersRepo,
+    resets: adminRepo,
+    repo: new EmailRepository(knex),
+    mailer,
+    config,
+    logger: logger.child({ component: 'email' }),
+    limits: {
+      perAddress: createLimiter({ keyPrefix: `${config.redisPrefix}:email`, points: config.emailRateLimit, durationSeconds: 3600 }, redis),
+      perClient: createLimiter(
+        { keyPrefix: `${config.redisPrefix}:email-client`, points: config.emailRateLimit * 10, durationSeconds: 3600 },
+        redis,
+      ),
+    },
+  });
+  const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search, admin, emails };
 
   const routes = [
-    ...authRoutes(auth, admin),
+    ...authRoutes(auth, admin, emails),
+    ...emailRoutes(emails, auth),
     ...usersRoutes(users),
     ...roomsRoutes(rooms),
     ...messagesRoutes(messages),
@@ -330,6 +359,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       await uploads.stop();
       s3?.close();
       await presence.close();
+      await mailer?.close();
       await knex.destroy();
       await redisClients?.close();
     },

@@ -25,7 +25,7 @@ import type { AdminService, Actor } from './admin.service.js';
 const tag = 'Admin';
 
 /** The address the client used, for links handed out when PUBLIC_URL is not set. */
-function origin(req: Request): string {
+export function origin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }
 

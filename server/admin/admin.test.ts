@@ -87,7 +87,12 @@ describe('roles', () => {
 describe('registration modes and invites', () => {
   it('closed: registration is refused and /auth/config says so; open again: it works', async () => {
     await setMode('closed');
-    expect((await t.api.get('/api/auth/config')).body).toEqual({ registration: 'closed', emailEnabled: false, roomOwnerInvites: false });
+    expect((await t.api.get('/api/auth/config')).body).toEqual({
+      registration: 'closed',
+      emailEnabled: false,
+      emailVerification: 'off',
+      roomOwnerInvites: false,
+    });
     const refused = await register();
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('REGISTRATION_CLOSED');

@@ -13,8 +13,10 @@ import {
 import { defineRoute, type RouteSpec } from '../http/route.js';
 import type { AuthService } from './auth.service.js';
 import type { AuthResult } from '../../protocol/types.js';
-import { AuthConfigSchema, PasswordResetBody } from '../../protocol/admin.js';
+import { AuthConfigSchema, PasswordResetBody, RegisterPendingSchema } from '../../protocol/admin.js';
 import type { AdminService } from '../admin/admin.service.js';
+import { origin } from '../admin/admin.routes.js';
+import type { EmailService } from '../email/email.service.js';
 
 // The web client keeps its refresh token in an HttpOnly cookie so page scripts never see it. It opts in with this
 // header: a custom header forces a CORS preflight (and is not in the allowed headers), so a cross-site form or
@@ -63,17 +65,22 @@ function presentedToken(req: Request, fromBody: string | undefined): string | un
 
 const tag = 'Auth';
 
-export function authRoutes(auth: AuthService, admin: AdminService): RouteSpec[] {
+export function authRoutes(auth: AuthService, admin: AdminService, emails: EmailService): RouteSpec[] {
   return [
     defineRoute({
       method: 'get',
       path: '/auth/config',
       tag,
       auth: false,
-      summary: 'What the login screen needs: the registration mode and whether email features are on',
+      summary: 'What the login screen needs: the registration mode, whether email features are on, email verification',
       responses: [{ status: 200, description: 'Config', schema: AuthConfigSchema }],
       handler: async () => ({
-        body: { registration: await admin.registrationMode(), emailEnabled: false, roomOwnerInvites: await admin.roomOwnerInvites() },
+        body: {
+          registration: await admin.registrationMode(),
+          emailEnabled: emails.enabled,
+          emailVerification: emails.verification,
+          roomOwnerInvites: await admin.roomOwnerInvites(),
+        },
       }),
     }),
     defineRoute({
@@ -94,13 +101,25 @@ export function authRoutes(auth: AuthService, admin: AdminService): RouteSpec[] 
       path: '/auth/register',
       tag,
       auth: false,
-      summary: 'Create an account and a first session',
+      summary: 'Create an account and a first session (EMAIL_VERIFICATION=required: the account only, until confirmed)',
       body: RegisterBody,
-      responses: [{ status: 201, description: 'Registered', schema: AuthResultSchema }],
-      handler: async ({ req, res, body, address }) => ({
-        status: 201,
-        body: deliver(req, res, await auth.register(body, address), auth.refreshTtlSeconds),
-      }),
+      responses: [
+        {
+          status: 201,
+          description: 'Registered: AuthResult, or RegisterPending when the address must be confirmed before logging in',
+          schema: z.union([AuthResultSchema, RegisterPendingSchema]),
+        },
+      ],
+      handler: async ({ req, res, body, address }) => {
+        if (emails.verification === 'required') {
+          const pending = await auth.registerUnverified(body, address);
+          await emails.sendVerification(pending.user, origin(req));
+          return { status: 201, body: pending };
+        }
+        const result = await auth.register(body, address);
+        await emails.sendVerification(result.user, origin(req));
+        return { status: 201, body: deliver(req, res, result, auth.refreshTtlSeconds) };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -14,6 +14,7 @@ import { hashRefreshToken, newRefreshToken, type AccessClaims, type TokenService
 import { transact } from '../db/transaction.js';
 import { isSessionEndCode, type SessionEndCode } from '../../protocol/errors.js';
 import type { Logger } from '../logger.js';
+import { LoginLockouts } from './lockouts.js';
 
 /** Who may register (registration mode and invites) and who becomes the first administrator: AdminService. */
 export interface Admission {
@@ -38,6 +39,10 @@ export interface AuthDeps {
   refreshTtlSeconds: number;
   /** A spent refresh token presented again within this many seconds gets the same successor (a lost answer). */
   refreshGraceSeconds: number;
+  /** The per-account ceiling on wrong passwords across every address (exponential, bounded wait). */
+  lockouts: LoginLockouts;
+  /** EMAIL_VERIFICATION: with 'required', an account logs in only once it has confirmed its address. */
+  emailVerification: 'off' | 'optional' | 'required';
   /** Auth events (logins, registrations, revocations) at info, structured, never a secret. */
   logger: Logger;
   limits: {
@@ -59,6 +64,8 @@ export interface Principal {
 }
 
 const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'wrong username, email or password');
+const emailUnverified = () =>
+  new AppError('EMAIL_UNVERIFIED', 'confirm your email address first: open the link sent to it (or ask for a new one)');
 const accountDisabled = () => new AppError('ACCOUNT_DISABLED', 'this account has been disabled');
 
 /** What each session-end code says, for the error message (clients show their own text, chosen by the code). */
@@ -120,6 +127,28 @@ export class AuthService {
     /** The operator at a shell (admin CLI): registration mode and invites do not apply. */
     options: { operator?: boolean } = {},
   ): Promise<AuthResult> {
+    const { user, session, refreshToken } = await this.createAccount(input, address, options, true);
+    return this.issue(user, session!, refreshToken);
+  }
+
+  /**
+   * Registration while EMAIL_VERIFICATION=required: the account is made but gets no session; it logs in once it
+   * has opened the link sent to its address.
+   */
+  async registerUnverified(
+    input: Parameters<AuthService['register']>[0],
+    address: string,
+  ): Promise<{ user: UserSelf; verificationRequired: true }> {
+    const { user } = await this.createAccount(input, address, {}, false);
+    return { user: await this.self(user), verificationRequired: true };
+  }
+
+  private async createAccount(
+    input: Parameters<AuthService['register']>[0],
+    address: string,
+    options: { operator?: boolean },
+    withSession: boolean,
+  ): Promise<{ user: UserRow; session: SessionRow | undefined; refreshToken: string }> {
     await consumeOrThrow(this.d.limits.register, address);
     if (await this.d.users.existsByUsername(input.username)) throw new AppError('USERNAME_TAKEN', 'that username is taken');
     if (await this.d.users.existsByEmail(input.email)) throw new AppError('EMAIL_TAKEN', 'that email is already registered');
@@ -132,20 +161,22 @@ export class AuthService {
           { username: input.username, email: input.email, passwordHash, displayName: input.displayName ?? input.username },
           trx,
         );
-        const session = await this.d.sessions.create(
-          {
-            userId: user.id,
-            tokenHash: hashRefreshToken(refreshToken),
-            deviceName: input.deviceName ?? null,
-            expiresAt: this.refreshExpiry(),
-          },
-          trx,
-        );
+        const session = withSession
+          ? await this.d.sessions.create(
+              {
+                userId: user.id,
+                tokenHash: hashRefreshToken(refreshToken),
+                deviceName: input.deviceName ?? null,
+                expiresAt: this.refreshExpiry(),
+              },
+              trx,
+            )
+          : undefined;
         return { user, session, roomIds: admitted.roomIds };
       });
-      this.d.logger.info({ event: 'auth.registered', userId: user.id, sessionId: session.id, address }, 'account registered');
+      this.d.logger.info({ event: 'auth.registered', userId: user.id, sessionId: session?.id ?? null, address }, 'account registered');
       await this.d.admission?.welcome(user.id, roomIds);
-      return await this.issue((await this.d.users.findById(user.id)) ?? user, session, refreshToken);
+      return { user: (await this.d.users.findById(user.id)) ?? user, session, refreshToken };
     } catch (err) {
       // Two registrations racing for one name: the unique index decides; say which one.
       if (isUniqueViolation(err)) {
@@ -163,6 +194,9 @@ export class AuthService {
     // One budget per account whichever name it is reached by (username or email), per address.
     const accountKey = `${user ? `id:${user.id}` : `login:${input.login.toLowerCase()}`}|${address}`;
     await checkOrThrow(this.d.limits.loginPerAccount, accountKey);
+    // The ceiling across every address: refused before any password work while the account must wait.
+    const lockKey = LoginLockouts.key(user?.id, input.login);
+    await this.d.lockouts.check(lockKey);
     const ok = user
       ? await this.d.passwords.verify(input.password, user.password_hash)
       : await this.d.passwords.verifyAgainstNothing(input.password);
@@ -170,13 +204,19 @@ export class AuthService {
       // The login text is not logged: a password typed into the wrong field would end up in the logs.
       this.d.logger.info({ event: 'auth.login_failed', userId: user?.id ?? null, address }, 'login failed');
       await consumeOrThrow(this.d.limits.loginPerAddress, address);
+      await this.d.lockouts.fail(lockKey);
       await consumeOrThrow(this.d.limits.loginPerAccount, accountKey);
       throw invalidCredentials();
     }
     await this.d.limits.loginPerAccount.delete(accountKey);
+    await this.d.lockouts.clear(lockKey);
     if (user.status !== 'active') {
       this.d.logger.info({ event: 'auth.login_refused', userId: user.id, address, code: 'ACCOUNT_DISABLED' }, 'login refused');
       throw accountDisabled();
+    }
+    if (this.d.emailVerification === 'required' && !user.email_verified_at) {
+      this.d.logger.info({ event: 'auth.login_refused', userId: user.id, address, code: 'EMAIL_UNVERIFIED' }, 'login refused');
+      throw emailUnverified();
     }
     const refreshToken = newRefreshToken();
     const session = await this.d.sessions.create({
@@ -315,10 +355,36 @@ export class AuthService {
     const hash = await this.d.passwords.hash(newPassword);
     const revoked = await transact(this.d.knex, async (trx) => {
       await this.d.users.setPasswordHash(user.id, hash, trx);
+      await this.d.lockouts.clear(LoginLockouts.key(user.id, ''), trx);
       return this.d.sessions.revokeAllForUser(user.id, 'PASSWORD_CHANGED', principal.sessionId, trx);
     });
     this.d.logger.info({ event: 'auth.password_changed', userId: user.id, sessionId: principal.sessionId }, 'password changed');
     this.revoked(user.id, revoked, 'PASSWORD_CHANGED');
+  }
+
+  /**
+   * A new address for the account, confirmed with the current password (the address is where reset links go). It is
+   * unconfirmed until its link is opened. Returns the old address, for the notice sent there.
+   */
+  async changeEmail(principal: Principal, email: string, currentPassword: string): Promise<{ user: UserSelf; oldEmail: string }> {
+    const user = await this.d.users.findById(principal.userId);
+    if (!user) throw new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
+    if (!(await this.d.passwords.verify(currentPassword, user.password_hash))) {
+      throw new AppError('FORBIDDEN', 'the current password is not correct', {
+        details: [{ path: 'currentPassword', message: 'is not correct' }],
+      });
+    }
+    if (email === user.email) return { user: await this.self(user), oldEmail: user.email };
+    if (await this.d.users.existsByEmail(email)) throw new AppError('EMAIL_TAKEN', 'that email is already registered');
+    try {
+      await this.d.users.setEmail(user.id, email);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN', 'that email is already registered');
+      throw err;
+    }
+    this.d.logger.info({ event: 'auth.email_changed', userId: user.id }, 'email address changed');
+    const updated = (await this.d.users.findById(user.id)) ?? user;
+    return { user: await this.self(updated), oldEmail: user.email };
   }
 
   /** Administrator action: a disabled account cannot log in or refresh, and its sessions end now. */
@@ -351,6 +417,8 @@ export class AuthService {
       const user = await this.d.users.findById(userId, trx);
       if (!user) return undefined;
       await this.d.users.setPasswordHash(userId, hash, trx);
+      // A reset is how an owner gets past a run of wrong passwords someone else typed.
+      await this.d.lockouts.clear(LoginLockouts.key(userId, ''), trx);
       return { userId, revoked: await this.d.sessions.revokeAllForUser(userId, 'PASSWORD_CHANGED', undefined, trx) };
     });
     if (!outcome) throw new AppError('RESET_LINK_INVALID', 'this reset link is not valid: it is unknown, used or expired');

@@ -11,6 +11,7 @@ export class UserModel extends Model {
   avatar_url!: string | null;
   status!: 'active' | 'disabled' | 'deleted';
   role!: 'user' | 'admin';
+  email_verified_at!: Date | number | null;
   last_seen_at!: Date | number | null;
   created_at!: Date | number;
   updated_at!: Date | number;

@@ -48,6 +48,7 @@ export function testEnv(overrides: Record<string, string> = {}): { env: NodeJS.P
     BCRYPT_ROUNDS: '4',
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_LOCKOUT_AFTER: '1000',
     REGISTER_RATE_LIMIT: '100000',
     SEND_RATE_BURST: '100000',
     SEND_RATE_PER_SECOND: '100000',

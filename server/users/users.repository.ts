@@ -23,7 +23,13 @@ export function toUserPublic(row: UserRow, online: boolean): UserPublic {
 }
 
 export function toUserSelf(row: UserRow, online: boolean): UserSelf {
-  return { ...toUserPublic(row, online), email: row.email, createdAt: iso(row.created_at), role: row.role };
+  return {
+    ...toUserPublic(row, online),
+    email: row.email,
+    createdAt: iso(row.created_at),
+    role: row.role,
+    emailVerified: row.email_verified_at !== null && row.email_verified_at !== undefined,
+  };
 }
 
 /** Escapes LIKE wildcards (with '!', which needs no quoting on either database) so "a_b" means those three characters. */
@@ -47,6 +53,7 @@ export class UsersRepository {
       avatar_url: null,
       status: 'active',
       role: 'user',
+      email_verified_at: null,
       last_seen_at: null,
       created_at: now,
       updated_at: now,
@@ -88,6 +95,25 @@ export class UsersRepository {
     if (patch.avatarUrl !== undefined) values.avatar_url = patch.avatarUrl;
     await UserModel.query(this.knex).findById(id).patch(values);
     return this.findById(id);
+  }
+
+  /** A new address, unconfirmed until its link is opened. The unique index on email decides a race (EMAIL_TAKEN). */
+  async setEmail(id: number, email: string, trx?: Knex.Transaction): Promise<void> {
+    await UserModel.query(trx ?? this.knex)
+      .findById(id)
+      .patch({ email, email_verified_at: null, updated_at: new Date() });
+  }
+
+  /** Marks the address confirmed, only if it is still the one the link was sent to. */
+  async markEmailVerified(id: number, email: string, trx?: Knex.Transaction): Promise<number> {
+    return UserModel.query(trx ?? this.knex)
+      .findById(id)
+      .where('email', email)
+      .patch({ email_verified_at: new Date() });
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    return UserModel.query(this.knex).where('email', email.toLowerCase()).first();
   }
 
   async setPasswordHash(id: number, passwordHash: string, trx?: Knex.Transaction): Promise<void> {

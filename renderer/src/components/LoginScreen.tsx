@@ -1,7 +1,8 @@
 // Getting in: server address (remembered), log in or register, inline validation from the shared zod schemas,
 // server errors in words, and a plain sentence when a session has ended. The server's registration mode (GET
 // /auth/config) decides whether "Create an account" is offered and whether it asks for an invite code; an invite
-// link (`#/invite/<code>` or `?invite=<code>`) opens the form with the code filled in.
+// link (`#/invite/<code>` or `?invite=<code>`) opens the form with the code filled in. With email on the server,
+// "Forgot password?" asks for a reset link, and an unconfirmed address can ask for its confirmation link again.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { requestNotificationPermission } from '../desktop/web.js';
@@ -10,7 +11,8 @@ import { validate } from '../lib/validation.js';
 import { useAppStore } from '../store/index.js';
 import { selectSession } from '../store/selectors.js';
 import { useController } from './context.js';
-import type { RegistrationMode } from '../../../protocol/admin.js';
+import type { AuthConfig } from '../../../protocol/admin.js';
+import { EmailRequestPanel, type EmailRequestKind } from './account/EmailRequestPanel.js';
 
 type Mode = 'login' | 'register';
 /** Failures that are about the server address: shown under that field, not as a general error. */
@@ -31,19 +33,21 @@ function inviteFromLocation(): string {
   return fromHash ?? (fromQuery && /^[A-Za-z0-9_-]{1,64}$/.test(fromQuery) ? fromQuery : '');
 }
 
-/** The server's registration mode; null while unknown (then everything is offered, and the server decides). */
-function useRegistrationMode(serverUrl: string, valid: boolean): RegistrationMode | null {
-  const [mode, setMode] = useState<RegistrationMode | null>(null);
+/** The server's login-screen config; null while unknown (then everything is offered, and the server decides). */
+type LoginConfig = Pick<AuthConfig, 'registration' | 'emailEnabled'>;
+
+function useAuthConfig(serverUrl: string, valid: boolean): LoginConfig | null {
+  const [config, setConfig] = useState<LoginConfig | null>(null);
   useEffect(() => {
-    setMode(null);
+    setConfig(null);
     if (!valid) return;
     const abort = new AbortController();
     const timer = setTimeout(() => {
       fetch(`${serverUrl.replace(/\/+$/, '')}/api/auth/config`, { signal: abort.signal })
-        .then((res) => (res.ok ? (res.json() as Promise<{ registration?: unknown }>) : null))
+        .then((res) => (res.ok ? (res.json() as Promise<{ registration?: unknown; emailEnabled?: unknown }>) : null))
         .then((body) => {
           const r = body?.registration;
-          if (r === 'open' || r === 'invite' || r === 'closed') setMode(r);
+          if (r === 'open' || r === 'invite' || r === 'closed') setConfig({ registration: r, emailEnabled: body?.emailEnabled === true });
         })
         .catch(() => undefined);
     }, 300);
@@ -52,7 +56,7 @@ function useRegistrationMode(serverUrl: string, valid: boolean): RegistrationMod
       abort.abort();
     };
   }, [serverUrl, valid]);
-  return mode;
+  return config;
 }
 
 export function LoginScreen() {
@@ -74,6 +78,10 @@ export function LoginScreen() {
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
   const [addressError, setAddressError] = useState<string | null>(null);
+  /** "Forgot password?" or "send the confirmation link again", shown instead of the form. */
+  const [panel, setPanel] = useState<EmailRequestKind | null>(null);
+  /** The account was made but must confirm its address first (EMAIL_VERIFICATION=required); or login said so. */
+  const [unverified, setUnverified] = useState<{ email: string; justRegistered: boolean } | null>(null);
   const id = useId();
 
   const [thisRunOnly, setThisRunOnly] = useState(false);
@@ -87,7 +95,8 @@ export function LoginScreen() {
     });
   }, [controller]);
 
-  const registration = useRegistrationMode(values.serverUrl, !validate(t, 'serverUrl', values.serverUrl));
+  const authConfig = useAuthConfig(values.serverUrl, !validate(t, 'serverUrl', values.serverUrl));
+  const registration = authConfig?.registration ?? null;
   const errors: Partial<Record<Field, string | null>> = {
     serverUrl: validate(t, 'serverUrl', values.serverUrl) ?? addressError,
     ...(mode === 'login'
@@ -112,6 +121,7 @@ export function LoginScreen() {
     setBusy(true);
     setServerError(null);
     setAddressError(null);
+    setUnverified(null);
     if (controller.desktop.platform === 'web') requestNotificationPermission();
     const r = await controller.enter(
       mode === 'login'
@@ -127,7 +137,16 @@ export function LoginScreen() {
     );
     setBusy(false);
     if (!r.ok && SERVER_ADDRESS_CODES.has(r.error.code)) setAddressError(errorText(t, r.error));
-    else if (!r.ok) setServerError(errorText(t, r.error));
+    else if (!r.ok && r.error.code === 'VERIFICATION_REQUIRED') {
+      // Registered: log in once the address is confirmed.
+      setUnverified({ email: values.email.trim(), justRegistered: true });
+      setMode('login');
+      setValues((v) => ({ ...v, login: v.username, password: '' }));
+      setTouched({});
+    } else if (!r.ok && r.error.code === 'EMAIL_UNVERIFIED') {
+      setUnverified({ email: values.login.includes('@') ? values.login.trim() : '', justRegistered: false });
+      setServerError(errorText(t, r.error));
+    } else if (!r.ok) setServerError(errorText(t, r.error));
   };
 
   const input = (f: Field, type = 'text', autoComplete = 'off', label = t(`login.${f}`)) => {
@@ -158,6 +177,17 @@ export function LoginScreen() {
     );
   };
 
+  if (panel) {
+    return (
+      <EmailRequestPanel
+        kind={panel}
+        serverUrl={values.serverUrl}
+        initialEmail={panel === 'resend' ? (unverified?.email ?? '') : values.login.includes('@') ? values.login.trim() : ''}
+        onBack={() => setPanel(null)}
+      />
+    );
+  }
+
   return (
     <main className="login">
       <form className="login-card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${id}-title`}>
@@ -171,6 +201,11 @@ export function LoginScreen() {
           </p>
         )}
         {thisRunOnly && <p className="notice">{t('login.thisRunOnly')}</p>}
+        {unverified?.justRegistered && (
+          <p className="notice" role="status">
+            {t('login.verificationSent', { email: unverified.email })}
+          </p>
+        )}
         {input('serverUrl', 'url', 'url')}
         {mode === 'login' ? (
           <>
@@ -196,6 +231,20 @@ export function LoginScreen() {
         <button type="submit" className="primary wide" disabled={busy}>
           {busy ? t('login.working') : mode === 'login' ? t('login.submitLogin') : t('login.submitRegister')}
         </button>
+        {mode === 'login' && unverified && (
+          <p className="switch-mode">
+            <button type="button" className="link" onClick={() => setPanel('resend')}>
+              {t('login.resend')}
+            </button>
+          </p>
+        )}
+        {mode === 'login' && authConfig?.emailEnabled && (
+          <p className="switch-mode">
+            <button type="button" className="link" onClick={() => setPanel('forgot')}>
+              {t('login.forgot')}
+            </button>
+          </p>
+        )}
         {(mode === 'register' || registration !== 'closed') && (
           <p className="switch-mode">
             {mode === 'login' ? t('login.noAccount') : t('login.haveAccount')}{' '}

@@ -18,6 +18,7 @@ import {
   type SessionEndReason,
 } from '../../../protocol/desktop.js';
 import type { AuthResult } from '../../../protocol/types.js';
+import type { RegisterPending } from '../../../protocol/admin.js';
 import i18next from 'i18next';
 import { probeServer } from './probe.js';
 
@@ -49,7 +50,11 @@ const ok = <T>(value: T): DesktopResult<T> => ({ ok: true, value });
 const fail = (code: DesktopError['code'], message: string): { ok: false; error: DesktopError } => ({ ok: false, error: { code, message } });
 
 function toFailure(err: unknown): { ok: false; error: DesktopError } {
-  if (err instanceof ApiError) return fail(err.code === 'NETWORK' ? 'NETWORK_ERROR' : err.code, err.message);
+  if (err instanceof ApiError) {
+    const failure = fail(err.code === 'NETWORK' ? 'NETWORK_ERROR' : err.code, err.message);
+    if (err.retryAfter !== undefined) failure.error.retryAfter = err.retryAfter;
+    return failure;
+  }
   return fail('NETWORK_ERROR', err instanceof Error ? err.message : 'unexpected error');
 }
 
@@ -220,7 +225,10 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
       if (refused) return fail(refused, `cannot sign in to ${serverUrl} from this page (${refused})`);
       const { serverUrl: _ignored, ...body } = args.data;
       try {
-        return ok(adopt(await authApi().register({ ...body, deviceName: deviceName() })));
+        const result: AuthResult | RegisterPending = await authApi().register({ ...body, deviceName: deviceName() });
+        // EMAIL_VERIFICATION=required: the account exists but gets no session until its address is confirmed.
+        if ('verificationRequired' in result) return fail('VERIFICATION_REQUIRED', 'confirm your email address, then log in');
+        return ok(adopt(result));
       } catch (err) {
         return toFailure(err);
       }

@@ -16,6 +16,7 @@ const DESKTOP_CODES: DesktopErrorCode[] = [
   'NOT_LOGGED_IN',
   'SESSION_EXPIRED',
   'SESSION_REVOKED',
+  'VERIFICATION_REQUIRED',
 ];
 // Some codes are both (SESSION_REVOKED, SESSION_EXPIRED): one sentence serves both.
 const ALL = [...new Set([...Object.keys(ERROR_STATUS), ...DESKTOP_CODES])];
@@ -38,6 +39,17 @@ describe('error messages', () => {
       expect(seen.get(text), `${code} repeats ${seen.get(text)}`).toBeUndefined();
       seen.set(text, code);
     }
+  });
+
+  it('RATE_LIMITED says how long to wait, in seconds or (from two minutes) minutes, from either bridge', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ lng: 'en', resources: { en: { translation: en } } });
+    const limited = (retryAfter: number) => new ApiError(429, { code: 'RATE_LIMITED', message: 'x', retryAfter });
+    expect(errorText(i18n.t, limited(4))).toBe('Too many attempts. Please try again in 4 seconds.');
+    expect(errorText(i18n.t, limited(900))).toBe('Too many attempts. Please try again in 15 minutes.');
+    expect(errorText(i18n.t, { code: 'RATE_LIMITED', message: 'x', retryAfter: 8 })).toBe(
+      'Too many attempts. Please try again in 8 seconds.',
+    );
   });
 
   it('errorText uses the code, not the server text', async () => {

@@ -8,8 +8,12 @@ export function errorText(t: TFunction, err: unknown): string {
   const code = err instanceof ApiError ? err.code : isDesktopError(err) ? err.code : undefined;
   if (code === 'NETWORK' || code === 'NETWORK_ERROR') return t('errors.network');
   if (code === 'RATE_LIMITED') {
-    const after = err instanceof ApiError ? err.retryAfter : undefined;
-    return after ? t('errors.rateLimitedFor', { seconds: after }) : t('errors.rateLimited');
+    const after = err instanceof ApiError ? err.retryAfter : isDesktopError(err) ? err.retryAfter : undefined;
+    if (!after) return t('errors.rateLimited');
+    // A login lockout can last minutes: "in 15 minutes" reads better than "in 900 seconds".
+    return after >= 120
+      ? t('errors.rateLimitedForMinutes', { minutes: Math.ceil(after / 60) })
+      : t('errors.rateLimitedFor', { seconds: after });
   }
   if (code === 'VALIDATION_FAILED' && err instanceof ApiError && err.details?.[0]) {
     // The client checks the same schemas first, so this is rare; name the field in the UI language when known.
