@@ -21,7 +21,18 @@ export type WriteOutcome =
 /** Thrown inside a transaction to roll it back when an upload cannot be claimed. */
 class AttachmentTaken extends Error {}
 
+const TRACE = process.env['WRITER_TRACE'] === '1';
+const trace = { tx: 0, msgs: 0, rooms: 0, txMs: 0, waitMs: 0, n: 0, last: Date.now() };
+function traceTx(msgs: number, rooms: number, ms: number, waits: number[]): void {
+  trace.tx++; trace.msgs += msgs; trace.rooms += rooms; trace.txMs += ms; for (const w of waits) { trace.waitMs += w; trace.n++; }
+  if (Date.now() - trace.last > 2000) {
+    process.stderr.write(`[writer] tx ${trace.tx} msgs/tx ${(trace.msgs / trace.tx).toFixed(1)} rooms/tx ${(trace.rooms / trace.tx).toFixed(1)} tx ms ${(trace.txMs / trace.tx).toFixed(1)} queue wait ms ${(trace.waitMs / trace.n).toFixed(1)}\n`);
+    Object.assign(trace, { tx: 0, msgs: 0, rooms: 0, txMs: 0, waitMs: 0, n: 0, last: Date.now() });
+  }
+}
+
 interface Pending {
+  at?: number;
   input: NewMessage;
   resolve(outcome: WriteOutcome): void;
   reject(err: unknown): void;
@@ -31,6 +42,14 @@ interface Pending {
 interface Job {
   roomId: number;
   batch: Pending[];
+}
+
+/** One room's share of a group commit, as planned: outcomes (inserted ones filled in after the INSERT), rows to write. */
+interface Plan {
+  roomId: number;
+  result: WriteOutcome[];
+  writable: NewMessage[];
+  first: number;
 }
 
 /** Messages one room puts into one transaction. */
@@ -65,8 +84,9 @@ export class RoomWriter {
   write(input: NewMessage): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(input.roomId);
-      if (queue) queue.push({ input, resolve, reject });
-      else this.queues.set(input.roomId, [{ input, resolve, reject }]);
+      const at = performance.now();
+      if (queue) queue.push({ input, resolve, reject, at });
+      else this.queues.set(input.roomId, [{ input, resolve, reject, at }]);
       if (!queue && !this.busy.has(input.roomId)) this.ready.push(input.roomId);
       // Sends that arrive in the same tick (a burst from one socket frame, a test's Promise.all) start together.
       if (!this.pumpScheduled) {
@@ -96,7 +116,9 @@ export class RoomWriter {
         messages += size;
       }
       this.running += 1;
+      const t0 = performance.now();
       void this.run(jobs).finally(() => {
+        if (TRACE) traceTx(messages, jobs.length, performance.now() - t0, jobs.flatMap((j) => j.batch.map((p) => t0 - (p.at ?? t0))));
         this.running -= 1;
         for (const { roomId } of jobs) {
           this.busy.delete(roomId);
@@ -143,8 +165,9 @@ export class RoomWriter {
   }
 
   /**
-   * One transaction for the batches of several rooms (or a burst in one): clientIds already used are found in one
-   * query, each room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
+   * One transaction for the batches of several rooms (or a burst in one), in a fixed number of statements however
+   * many rooms it holds: clientIds already used are found in one query, every sender's membership in one (locking)
+   * query, every room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
    * deadlock on each other's room rows), and every row goes in with one INSERT. A clientId race with another node
    * (a unique violation) falls back to one transaction per message, where duplicates are told apart.
    */
@@ -154,13 +177,29 @@ export class RoomWriter {
     try {
       outcomes = await retryOnConflict(() =>
         this.reserving(async (trx, allocate) => {
-          const taken = await this.repo.takenClientIds(
-            sorted.flatMap((j) => j.batch.map((p) => p.input)),
+          const inputs = sorted.flatMap((j) => j.batch.map((p) => p.input));
+          const taken = await this.repo.takenClientIds(inputs, trx);
+          // System messages are written for the room, not by a member, so their actors are not checked.
+          const members = await this.repo.membershipsAmong(
+            inputs.filter((m) => !m.system).map((m) => ({ roomId: m.roomId, userId: m.senderId })),
             trx,
           );
           const seen = new Set<string>();
-          const plans: { result: WriteOutcome[]; writable: NewMessage[]; first: number }[] = [];
-          for (const job of sorted) plans.push(await this.plan(job, taken, seen, trx, allocate));
+          const plans = sorted.map((job) => this.plan(job, taken, seen, members));
+          const counts = new Map(plans.filter((p) => p.writable.length > 0).map((p) => [p.roomId, p.writable.length]));
+          const last = await this.repo.reserveSeqsMany(counts, trx);
+          for (const plan of plans) {
+            if (plan.writable.length === 0) continue;
+            const end = last.get(plan.roomId);
+            if (end === undefined) {
+              // The room is gone: nothing of it is written.
+              plan.result = plan.result.map((): WriteOutcome => ({ kind: 'not-member' }));
+              plan.writable = [];
+              continue;
+            }
+            plan.first = end - plan.writable.length + 1;
+            plan.writable.forEach((_, i) => allocate(plan.roomId, plan.first + i));
+          }
           const runs = plans.filter((p) => p.writable.length > 0).map((p) => ({ first: p.first, inputs: p.writable }));
           const rows = runs.length > 0 ? await this.repo.insertRuns(runs, trx) : [];
           for (let r = 0; r < runs.length; r++) await this.claim(runs[r]!.inputs, rows[r]!, trx);
@@ -186,27 +225,14 @@ export class RoomWriter {
     sorted.forEach((job, j) => job.batch.forEach((p, i) => p.resolve(outcomes[j]![i]!)));
   }
 
-  /**
-   * One room's part: who may write (a batch from one sender is checked by the seq reservation itself), which
-   * clientIds are new, and the seqs for the new ones.
-   */
-  private async plan(
-    job: Job,
-    taken: Set<string>,
-    seen: Set<string>,
-    trx: Knex.Transaction,
-    allocate: (roomId: number, seq: number) => void,
-  ): Promise<{ result: WriteOutcome[]; writable: NewMessage[]; first: number }> {
-    const inputs = job.batch.map((p) => p.input);
-    // System messages are written for the room, not by a member, so their actors are not checked.
-    const checked = inputs.filter((m) => !m.system);
-    const senders = [...new Set(checked.map((m) => m.senderId))];
-    const soleSender = senders.length === 1 && checked.length === inputs.length ? senders[0] : undefined;
-    const members = soleSender === undefined && senders.length > 0 ? await this.repo.membersAmong(job.roomId, senders, trx) : undefined;
+  /** One room's part: who may write (members of the live room; system messages always) and which clientIds are new. */
+  private plan(job: Job, taken: Set<string>, seen: Set<string>, members: Set<string>): Plan {
     const result: WriteOutcome[] = [];
     const writable: NewMessage[] = [];
-    for (const m of inputs) {
-      if (!m.system && members && !members.has(m.senderId)) result.push({ kind: 'not-member' });
+    for (const p of job.batch) {
+      const m = p.input;
+      if (!m.system && !members.has(`${job.roomId}:${m.senderId}`)) result.push({ kind: 'not-member' });
+      // Only retries of stored messages are answered as duplicates, and to members only.
       else if (taken.has(key(m)) || seen.has(key(m))) result.push({ kind: 'duplicate' });
       else {
         seen.add(key(m));
@@ -214,21 +240,7 @@ export class RoomWriter {
         result.push(INSERTED_LATER);
       }
     }
-    const notMember = { result: inputs.map((): WriteOutcome => ({ kind: 'not-member' })), writable: [], first: 0 };
-    if (writable.length === 0) {
-      // Only retries of stored messages: they are answered as duplicates to members only.
-      if (soleSender !== undefined && !(await this.repo.membersAmong(job.roomId, [soleSender], trx)).has(soleSender)) return notMember;
-      return { result, writable, first: 0 };
-    }
-    const last = await this.repo.reserveSeqs(job.roomId, writable.length, trx, soleSender);
-    if (last === undefined) {
-      // Nothing of this room is written: its clientIds must not make another room's sends look like duplicates.
-      for (const m of writable) seen.delete(key(m));
-      return notMember;
-    }
-    const first = last - writable.length + 1;
-    writable.forEach((_, i) => allocate(job.roomId, first + i));
-    return { result, writable, first };
+    return { roomId: job.roomId, result, writable, first: 0 };
   }
 
   /** Claims the uploads of image/file messages just written; any refusal rolls the whole transaction back. */
