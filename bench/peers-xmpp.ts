@@ -3,6 +3,7 @@
 // MUC rooms and the MUC message archive in a fresh MariaDB database (`bench_peer_*`, dropped afterwards).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -164,9 +165,18 @@ export async function startEjabberd(): Promise<XmppPeer> {
   const dir = serviceDir('bench-ejabberd-', 'ejabberd');
   const port = await freePort();
   let proc: ReturnType<typeof spawnGroup> | undefined;
+  let dropUser = () => Promise.resolve();
   try {
     await createDatabase(db);
     await freshAdmin(db.name)(readFileSync('/usr/share/ejabberd/sql/mysql.sql', 'utf8'));
+    // ejabberd's MySQL driver sends a scrambled empty password, which MariaDB refuses for a password-less root: it
+    // gets an account of its own on its bench database, dropped with it.
+    const sqlUser = db.name.slice(0, 60);
+    const sqlPassword = randomBytes(12).toString('hex');
+    await freshAdmin()(
+      `CREATE USER '${sqlUser}'@'127.0.0.1' IDENTIFIED BY '${sqlPassword}'; GRANT ALL ON \`${db.name}\`.* TO '${sqlUser}'@'127.0.0.1';`,
+    );
+    dropUser = () => freshAdmin()(`DROP USER IF EXISTS '${sqlUser}'@'127.0.0.1'`);
     const url = new URL(db.url);
     // No shaper on the listener (the packaged config's c2s shaper caps a client at 1-3 KB/s, not what is measured),
     // everything in SQL, the MUC archive on by default in every room (mod_mam, db_type sql), no XEP-0198 (the MUC echo is the ack the load generator waits for).
@@ -184,8 +194,8 @@ sql_type: mysql
 sql_server: "${url.hostname}"
 sql_port: ${url.port || 3306}
 sql_database: "${db.name}"
-sql_username: "${decodeURIComponent(url.username || 'root')}"
-sql_password: "${decodeURIComponent(url.password)}"
+sql_username: "${sqlUser}"
+sql_password: "${sqlPassword}"
 sql_pool_size: 10
 default_db: sql
 new_sql_schema: false
@@ -265,12 +275,14 @@ modules:
       async stop() {
         await p.stop();
         await db.drop().catch(() => undefined);
+        await dropUser().catch(() => undefined);
         rmSync(dir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await proc?.stop();
     await db.drop().catch(() => undefined);
+    await dropUser().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
