@@ -74,7 +74,7 @@ function options(quick = quickMode()): Options {
         durableClients: 200,
         durableRooms: 100,
         durableMs: 10_000,
-        idle: 400,
+        idle: 1000,
       };
 }
 
@@ -322,8 +322,17 @@ async function xmppContender(peer: XmppPeer, o: Options): Promise<Contender> {
 
 let phases = 0;
 
-async function ramp(c: Contender, o: Options): Promise<FanoutResult | undefined> {
+async function ramp(c: Contender, o: Options, fixed: FanoutResult): Promise<FanoutResult | undefined> {
   let best: FanoutResult | undefined;
+  if (!keptUp(fixed)) {
+    // Even the fixed rate was too much (a loaded machine): step down until a rate keeps up, as realtime-fanout does.
+    for (let rate = Math.floor(o.fixedRate / o.rampFactor); rate >= 1; rate = Math.floor(rate / o.rampFactor)) {
+      const r = await c.fanout(rate, o.stepMs, `p${++phases}`);
+      if (keptUp(r)) return r;
+    }
+    return undefined;
+  }
+  best = fixed;
   for (let rate = o.fixedRate * o.rampFactor; rate <= o.maxRate; rate = Math.round(rate * o.rampFactor)) {
     let r = await c.fanout(rate, o.stepMs, `p${++phases}`);
     // One retry: a single GC pause or a neighbour's burst on this shared machine should not end the ramp.
@@ -340,7 +349,7 @@ async function round(c: Contender, o: Options): Promise<RoundResult> {
   const cpu0 = c.cpu();
   const fixed = await c.fanout(o.fixedRate, o.fixedMs, `p${++phases}`);
   const cpuPerDeliveryUs = ((c.cpu() - cpu0) * 1e6) / Math.max(1, fixed.delivered);
-  const best = await ramp(c, o);
+  const best = await ramp(c, o, fixed);
   const t0 = performance.now();
   const { result: durable, rows } = await c.durable(o.durableMs);
   const persistedPerSec = (rows * 1000) / (performance.now() - t0);
