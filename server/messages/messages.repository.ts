@@ -59,8 +59,8 @@ export class MessagesRepository {
 
   /**
    * Which (room, user) pairs are members of live rooms, as "room:user" keys: one query for a whole group commit.
-   * On MySQL the member rows are read with a shared lock, so a removal cannot commit between this check and the
-   * write (as in the single-send UPDATE, whose membership subquery takes the same lock).
+   * A plain (consistent) read, as membersAmong: a shared lock here deadlocked concurrent group commits on MariaDB
+   * (the join's room rows, S-locked here, are X-locked by the seq UPDATE that follows).
    */
   async membershipsAmong(pairs: readonly { roomId: number; userId: number }[], trx: Knex.Transaction): Promise<Set<string>> {
     if (pairs.length === 0) return new Set();
@@ -70,7 +70,7 @@ export class MessagesRepository {
       .whereIn('rm.room_id', [...new Set(pairs.map((p) => p.roomId))])
       .whereIn('rm.user_id', [...new Set(pairs.map((p) => p.userId))])
       .select('rm.room_id', 'rm.user_id');
-    const rows = (await (dialectOf(this.knex) === 'mysql' ? q.forShare('rm') : q)) as { room_id: number; user_id: number }[];
+    const rows = (await q) as { room_id: number; user_id: number }[];
     return new Set(rows.map((r) => `${num(r.room_id)}:${num(r.user_id)}`));
   }
 

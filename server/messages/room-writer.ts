@@ -1,7 +1,8 @@
 // Writes new messages with group commit. Sends queue per room, and each room has at most one batch being written
 // at a time, so its seqs are reserved in order. A few transactions run at once; batches that arrive while they
-// run are written together in the next one, across rooms: one seq reservation per room, one multi-row INSERT, one
-// commit (and one log flush) for them all. A lone message with nothing else waiting takes the four-statement path
+// run are written together in the next one, across rooms, in a fixed number of statements: one membership query, one
+// seq UPDATE for every room, one multi-row INSERT, one commit (and one log flush) for them all. A lone message with
+// nothing else waiting takes the four-statement path
 // (BEGIN, UPDATE rooms, INSERT, COMMIT). Seqs stay gap-free: they are reserved only for rows that are written,
 // inside the transaction that writes them, and a transaction that does not commit hands them back.
 import type { Knex } from 'knex';
@@ -21,18 +22,7 @@ export type WriteOutcome =
 /** Thrown inside a transaction to roll it back when an upload cannot be claimed. */
 class AttachmentTaken extends Error {}
 
-const TRACE = process.env['WRITER_TRACE'] === '1';
-const trace = { tx: 0, msgs: 0, rooms: 0, txMs: 0, waitMs: 0, n: 0, last: Date.now() };
-function traceTx(msgs: number, rooms: number, ms: number, waits: number[]): void {
-  trace.tx++; trace.msgs += msgs; trace.rooms += rooms; trace.txMs += ms; for (const w of waits) { trace.waitMs += w; trace.n++; }
-  if (Date.now() - trace.last > 2000) {
-    process.stderr.write(`[writer] tx ${trace.tx} msgs/tx ${(trace.msgs / trace.tx).toFixed(1)} rooms/tx ${(trace.rooms / trace.tx).toFixed(1)} tx ms ${(trace.txMs / trace.tx).toFixed(1)} queue wait ms ${(trace.waitMs / trace.n).toFixed(1)}\n`);
-    Object.assign(trace, { tx: 0, msgs: 0, rooms: 0, txMs: 0, waitMs: 0, n: 0, last: Date.now() });
-  }
-}
-
 interface Pending {
-  at?: number;
   input: NewMessage;
   resolve(outcome: WriteOutcome): void;
   reject(err: unknown): void;
@@ -84,9 +74,8 @@ export class RoomWriter {
   write(input: NewMessage): Promise<WriteOutcome> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(input.roomId);
-      const at = performance.now();
-      if (queue) queue.push({ input, resolve, reject, at });
-      else this.queues.set(input.roomId, [{ input, resolve, reject, at }]);
+      if (queue) queue.push({ input, resolve, reject });
+      else this.queues.set(input.roomId, [{ input, resolve, reject }]);
       if (!queue && !this.busy.has(input.roomId)) this.ready.push(input.roomId);
       // Sends that arrive in the same tick (a burst from one socket frame, a test's Promise.all) start together.
       if (!this.pumpScheduled) {
@@ -116,9 +105,7 @@ export class RoomWriter {
         messages += size;
       }
       this.running += 1;
-      const t0 = performance.now();
       void this.run(jobs).finally(() => {
-        if (TRACE) traceTx(messages, jobs.length, performance.now() - t0, jobs.flatMap((j) => j.batch.map((p) => t0 - (p.at ?? t0))));
         this.running -= 1;
         for (const { roomId } of jobs) {
           this.busy.delete(roomId);
