@@ -348,7 +348,8 @@ async function round(c: Contender, o: Options): Promise<RoundResult> {
   await c.fanout(o.fixedRate, 1000, `p${++phases}`); // warm-up
   const cpu0 = c.cpu();
   const fixed = await c.fanout(o.fixedRate, o.fixedMs, `p${++phases}`);
-  const cpuPerDeliveryUs = ((c.cpu() - cpu0) * 1e6) / Math.max(1, fixed.delivered);
+  // Per delivery only when most were delivered within the phase (else the CPU went on deliveries not counted).
+  const cpuPerDeliveryUs = fixed.delivered >= 0.5 * fixed.expected ? ((c.cpu() - cpu0) * 1e6) / fixed.delivered : NaN;
   const best = await ramp(c, o, fixed);
   const t0 = performance.now();
   const { result: durable, rows } = await c.durable(o.durableMs);
