@@ -47,6 +47,35 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it("passes electron-builder's own configuration check, the one it runs before building any target", async () => {
+    // NSIS and DMG cannot be built on Linux here (they need a real Windows PE and macOS); this is as far as it goes.
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+      validateConfiguration: (c: unknown, logger: unknown) => Promise<void>;
+    };
+    const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    await expect(validateConfiguration(structuredClone(config), new DebugLogger(false))).resolves.toBeUndefined();
+    const nsis = config.nsis as object;
+    await expect(
+      validateConfiguration({ ...structuredClone(config), nsis: { ...nsis, oneClik: false } }, new DebugLogger(false)),
+    ).rejects.toThrow(/nsis/);
+    await expect(validateConfiguration({ ...structuredClone(config), dmg: { windw: {} } }, new DebugLogger(false))).rejects.toThrow(/dmg/);
+  });
+
+  it('publishes where electron-updater looks: the project releases, written into the package as app-update.yml', () => {
+    expect(config.publish).toEqual([{ provider: 'github', owner: expect.any(String), repo: expect.any(String) }]);
+  });
+
+  it('macOS: after flipping fuses the app is re-signed ad hoc; a configured identity signs over it', () => {
+    expect(config.electronFuses).toMatchObject({ resetAdHocDarwinSignature: true });
+    // identity: null would switch signing off even where a real identity is configured (CSC_LINK / keychain).
+    expect((config.mac as Record<string, unknown>).identity).toBeUndefined();
+    // electron-builder hands the flag to @electron/fuses, which re-signs the whole .app with `codesign --sign -`.
+    const packager = readFileSync(require.resolve('app-builder-lib/out/platformPackager.js'), 'utf8');
+    expect(packager).toMatch(/resetAdHocDarwinSignature: fuses\.resetAdHocDarwinSignature/);
+    const fuses = readFileSync(require.resolve('@electron/fuses'), 'utf8');
+    expect(fuses).toMatch(/resetAdHocDarwinSignature[\s\S]{0,200}'codesign',\s*\[\s*'--sign',\s*'-'/);
+  });
+
   it('points at icons that exist and at the built entry', () => {
     for (const size of [256, 512]) {
       const png = readFileSync(join(root, 'build', 'icons', `${size}x${size}.png`));

@@ -47,9 +47,42 @@ function dots(s: number) {
   return (px: number, py: number) => a(px, py) || b(px, py) || c(px, py);
 }
 
+// Digits and "+" on a 3x5 grid, enough for the Windows overlay's "1".."9" and "9+" at 16 px.
+const GLYPHS: Record<string, readonly string[]> = {
+  '0': ['111', '101', '101', '101', '111'],
+  '1': ['010', '110', '010', '010', '111'],
+  '2': ['111', '001', '111', '100', '111'],
+  '3': ['111', '001', '111', '001', '111'],
+  '4': ['101', '101', '111', '001', '001'],
+  '5': ['111', '100', '111', '001', '111'],
+  '6': ['111', '100', '111', '101', '111'],
+  '7': ['111', '001', '001', '001', '001'],
+  '8': ['111', '101', '111', '101', '111'],
+  '9': ['111', '101', '111', '001', '111'],
+  '+': ['000', '010', '111', '010', '000'],
+};
+
+/** The text centred in an s x s square, glyphs 3x5 cells with one cell between them. */
+function text(label: string, s: number) {
+  const glyphs = Array.from(label).map((c) => GLYPHS[c] ?? GLYPHS['+'] ?? []);
+  const cols = glyphs.length * 4 - 1;
+  const cell = Math.min((s * 0.5) / 5, (s * 0.72) / cols);
+  const left = (s - cols * cell) / 2;
+  const top = (s - 5 * cell) / 2;
+  return (px: number, py: number) => {
+    const col = Math.floor((px - left) / cell);
+    const row = Math.floor((py - top) / cell);
+    if (col < 0 || row < 0 || row > 4 || col >= cols || col % 4 === 3) return false;
+    return glyphs[Math.floor(col / 4)]?.[row]?.[col % 4] === '1';
+  };
+}
+
 /** Layers painted bottom to top; later layers cover earlier ones. */
-function layers(variant: IconVariant, s: number): Array<[(px: number, py: number) => boolean, Rgb]> {
-  if (variant === 'overlay') return [[circle(s / 2, s / 2, s * 0.46), ALERT]];
+function layers(variant: IconVariant, s: number, label?: string): Array<[(px: number, py: number) => boolean, Rgb]> {
+  if (variant === 'overlay') {
+    const dot: [(px: number, py: number) => boolean, Rgb] = [circle(s / 2, s / 2, s * 0.48), ALERT];
+    return label ? [dot, [text(label, s), WHITE]] : [dot];
+  }
   const color = variant === 'dnd' || variant === 'dnd-unread' ? MUTED : BRAND;
   const list: Array<[(px: number, py: number) => boolean, Rgb]> = [
     [bubble(s), color],
@@ -62,9 +95,15 @@ function layers(variant: IconVariant, s: number): Array<[(px: number, py: number
   return list;
 }
 
-export function drawIcon(variant: IconVariant, size: number): Buffer {
+/** PNG of the icon; `label` is the text on the overlay dot (its unread count). */
+export function drawIcon(variant: IconVariant, size: number, label?: string): Buffer {
+  return encodePng(size, size, drawPixels(variant, size, label));
+}
+
+/** The icon as straight-alpha RGBA pixels, row by row. */
+export function drawPixels(variant: IconVariant, size: number, label?: string): Uint8Array {
   const rgba = new Uint8Array(size * size * 4);
-  const paint = layers(variant, size);
+  const paint = layers(variant, size, label);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       let r = 0,
@@ -88,5 +127,5 @@ export function drawIcon(variant: IconVariant, size: number): Buffer {
       rgba[i + 3] = Math.round(a * 255);
     }
   }
-  return encodePng(size, size, rgba);
+  return rgba;
 }

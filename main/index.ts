@@ -22,12 +22,15 @@ import {
   shell,
 } from 'electron';
 import Store from 'electron-store';
+import { autoUpdater } from 'electron-updater';
 import { DESKTOP_EVENTS, ServerUrl } from '../protocol/desktop.js';
 import type { DesktopEventPayloads, DesktopHandlers, DesktopResult, DesktopSession, DesktopEvent } from '../protocol/desktop.js';
 import { createAppProtocolHandler, APP_PRIVILEGES } from './app-protocol.js';
+import { createAttention } from './attention.js';
 import { createAuthClient } from './auth-client.js';
 import { contextMenuTemplate } from './context-menu.js';
 import { attachDownloads } from './downloads.js';
+import { mainStrings, pickLocale } from './i18n.js';
 import { claimSingleInstance, createRoomRouter, PROTOCOL_SCHEME } from './instance.js';
 import { registerIpcHandlers } from './ipc.js';
 import { applyStartAtLogin, shouldStartHidden } from './login-item.js';
@@ -40,8 +43,10 @@ import { APP_ORIGIN, APP_SCHEME, buildCsp, isTrustedSender, LOOPBACK_ORIGINS, or
 import { createSessionManager } from './session-manager.js';
 import { createSessionStore } from './session-store.js';
 import type { KeyValueStore } from './session-store.js';
-import { createSettingsService, machineDefaults } from './settings.js';
+import { createSettingsService, machineDefaults, stockGnome } from './settings.js';
+import { spellCheckLanguages } from './spellcheck.js';
 import { appIcon, createTray } from './tray.js';
+import { createUpdateService } from './updater.js';
 import { createMainWindow, hardenApp } from './window.js';
 import { parseWindowState, restoreBounds, trackWindowState, WINDOW_STATE_KEY } from './window-state.js';
 
@@ -67,6 +72,8 @@ if (process.platform === 'win32') app.setAppUserModelId('com.messenger.desktop')
 
 let win: BrowserWindow | null = null;
 let quitting = false;
+// Main's own texts follow the app's language setting (read once the settings are open); the system's until then.
+let strings = mainStrings(pickLocale(null, app.getPreferredSystemLanguages()));
 const router = createRoomRouter((roomId) => send(DESKTOP_EVENTS.openRoom, roomId));
 
 function send<E extends DesktopEvent>(channel: E, payload: DesktopEventPayloads[E]): void {
@@ -115,7 +122,7 @@ function failedToStart(err: unknown): void {
   log.error('start-up failed:', err);
   const reason = err instanceof Error ? err.message : String(err);
   const file = logFilePath();
-  dialog.showErrorBox(`${PRODUCT} could not start`, file ? `${reason}\n\nDetails are in the log: ${file}` : reason);
+  dialog.showErrorBox(strings.couldNotStart(PRODUCT), file ? `${reason}\n\n${strings.seeLog(file)}` : reason);
   app.exit(1);
 }
 
@@ -159,11 +166,21 @@ async function start(): Promise<void> {
         tray.indicator.setDoNotDisturb(next.doNotDisturb);
         if (next.doNotDisturb) notifier.closeAll();
       }
+      if (next.language !== previous.language) {
+        strings = mainStrings(pickLocale(next.language, app.getPreferredSystemLanguages()));
+        tray.refreshMenu();
+        tray.indicator.refresh();
+        setAppMenu();
+      }
+      if (next.autoUpdate !== previous.autoUpdate || next.updateUrl !== previous.updateUrl) updates.apply();
+      if (next.spellCheckLanguages.join() !== previous.spellCheckLanguages.join()) applySpellCheck(next.spellCheckLanguages);
       send(DESKTOP_EVENTS.settingsChanged, next);
     },
   });
 
+  strings = mainStrings(pickLocale(settings.get().language, app.getPreferredSystemLanguages()));
   const notifier = createNotifier({
+    strings: () => strings,
     create: (o) => new Notification({ title: o.title, body: o.body, silent: o.silent }),
     isSupported: () => Notification.isSupported(),
     settings: () => settings.get(),
@@ -172,6 +189,40 @@ async function start(): Promise<void> {
       router.open(roomId);
     },
   });
+
+  // Updates: quiet download, then "Restart to update" in the window (event), the tray and Help; see updater.ts.
+  const updates = createUpdateService({
+    updater: app.isPackaged ? autoUpdater : null,
+    settings: () => settings.get(),
+    envFeedUrl: ServerUrl.safeParse(process.env.MESSENGER_UPDATE_URL ?? '').data ?? null,
+    log,
+    onReady: (version) => {
+      tray.refreshMenu();
+      setAppMenu();
+      send(DESKTOP_EVENTS.updateReady, version);
+    },
+    beforeInstall: () => {
+      quitting = true;
+    },
+    relaunchAfterQuit:
+      process.platform === 'linux' && process.env.APPIMAGE ? () => app.relaunch({ execPath: process.env.APPIMAGE, args: [] }) : null,
+  });
+  if (app.isPackaged) autoUpdater.logger = log;
+  const attention = createAttention({
+    platform: process.platform,
+    window: () => win,
+    enabled: () => settings.get().flashOnMention,
+    bounce: () => app.dock?.bounce('informational') ?? 0,
+    cancelBounce: (id) => app.dock?.cancelBounce(id),
+  });
+  // Spell-check dictionaries (Windows, Linux): the chosen ones, else the system's; macOS's checker is the OS's.
+  const applySpellCheck = (chosen: readonly string[]) => {
+    if (process.platform === 'darwin') return;
+    const ses = session.defaultSession;
+    const langs = spellCheckLanguages(chosen, ses.availableSpellCheckerLanguages, app.getPreferredSystemLanguages());
+    if (langs.length > 0) ses.setSpellCheckerLanguages(langs);
+  };
+  applySpellCheck(settings.get().spellCheckLanguages);
 
   const sessions = createSessionManager({
     auth: createAuthClient((url, init) => net.fetch(url, init)),
@@ -202,13 +253,31 @@ async function start(): Promise<void> {
     },
     getServerUrl: async () => ({ ok: true, value: sessions.serverUrl() }),
     sessionPersistence: async () => ({ ok: true, value: sessionStore.canPersist() ? 'secure' : 'this-run-only' }),
-    notify: async (a) => ({ ok: true, value: notifier.notify(a) }),
+    notify: async (a) => {
+      const outcome = notifier.notify(a);
+      if (outcome !== 'suppressed-dnd') attention.message(a);
+      return { ok: true, value: outcome };
+    },
     setUnreadCount: async (n) => {
       tray.indicator.setCount(n);
       return { ok: true, value: null };
     },
     getSettings: async () => ({ ok: true, value: settings.get() }),
     setSettings: async (patch) => ({ ok: true, value: settings.set(patch) }),
+    getDesktopInfo: async () => ({
+      ok: true,
+      value: {
+        os: process.platform === 'linux' || process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'other',
+        spellCheckLanguages: process.platform === 'darwin' ? null : [...session.defaultSession.availableSpellCheckerLanguages],
+        trayMayBeHidden: process.platform === 'linux' && stockGnome(process.env.XDG_CURRENT_DESKTOP),
+        updateReady: updates.ready(),
+        canUpdate: updates.canUpdate,
+      },
+    }),
+    installUpdate: async () => {
+      updates.install();
+      return { ok: true, value: null };
+    },
   };
   registerIpcHandlers({
     ipcMain,
@@ -229,18 +298,24 @@ async function start(): Promise<void> {
     setDoNotDisturb: (on) => settings.set({ doNotDisturb: on }),
     show: reveal,
     quit,
+    strings: () => strings,
+    restartToUpdate: () => (updates.ready() ? () => updates.install() : null),
   });
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate({
-        platform: process.platform,
-        productName: PRODUCT,
-        isDev: !app.isPackaged,
-        quit,
-        openLogs: () => void shell.openPath(dirname(logFilePath() ?? app.getPath('logs'))),
-      }),
-    ),
-  );
+  const setAppMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          productName: PRODUCT,
+          isDev: !app.isPackaged,
+          quit,
+          openLogs: () => void shell.openPath(dirname(logFilePath() ?? app.getPath('logs'))),
+          strings,
+          restartToUpdate: updates.ready() ? () => updates.install() : null,
+        }),
+      ),
+    );
+  setAppMenu();
 
   const resume = createResumeSignal({ send: (reason) => send(DESKTOP_EVENTS.resume, reason) });
   powerMonitor.on('resume', () => resume.resumed());
@@ -280,18 +355,23 @@ async function start(): Promise<void> {
       on: (_event, listener) => healthWin.on('unresponsive', listener),
       onGone: (listener) => healthWin.webContents.on('render-process-gone', (_event, details) => listener(details)),
     },
-    { ask: (options) => dialog.showMessageBox(healthWin, options), log: (m) => log.warn(m), quit },
+    { ask: (options) => dialog.showMessageBox(healthWin, options), log: (m) => log.warn(m), quit, strings: () => strings },
   );
   const menuWin = win;
   win.webContents.on('context-menu', (_event, params) => {
-    const template = contextMenuTemplate(params, {
-      replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
-      addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
-      copyText: (text) => clipboard.writeText(text),
-      copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
-    });
+    const template = contextMenuTemplate(
+      params,
+      {
+        replaceMisspelling: (word) => menuWin.webContents.replaceMisspelling(word),
+        addToDictionary: (word) => session.defaultSession.addWordToSpellCheckerDictionary(word),
+        copyText: (text) => clipboard.writeText(text),
+        copyImageAt: (x, y) => menuWin.webContents.copyImageAt(x, y),
+      },
+      strings,
+    );
     if (template.length > 0) Menu.buildFromTemplate(template).popup({ window: menuWin });
   });
+  win.on('focus', () => attention.focused());
   win.webContents.on('did-finish-load', () => router.rendererReady());
   win.webContents.on('did-start-loading', () => router.rendererGone());
   win.on('close', (event) => {
@@ -309,6 +389,7 @@ async function start(): Promise<void> {
   });
 
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+  updates.apply();
 }
 
 /** The settings file; damaged JSON is reset by electron-store, but a file we may not read is a reason to stop. */
@@ -318,10 +399,7 @@ function openStore(): Store<Record<string, unknown>> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
     const file = join(app.getPath('userData'), 'messenger.json');
-    throw new Error(
-      `Cannot read the settings file ${file} (${code}). If Messenger was once started with sudo, give that file back to your user or delete it.`,
-      { cause: err },
-    );
+    throw new Error(strings.unreadableSettings(file, String(code), PRODUCT), { cause: err });
   }
 }
 
@@ -329,8 +407,5 @@ function explainCloseToTrayOnce(kv: KeyValueStore): void {
   if (kv.get('closeToTrayExplained') === true) return;
   kv.set('closeToTrayExplained', true);
   if (!Notification.isSupported()) return;
-  new Notification({
-    title: `${PRODUCT} is still running`,
-    body: 'It stays in the tray so you still get notifications. Quit from the tray menu, or turn this off in Settings.',
-  }).show();
+  new Notification({ title: strings.stillRunningTitle(PRODUCT), body: strings.stillRunningBody }).show();
 }

@@ -20,6 +20,11 @@ function setup() {
     setUnreadCount: vi.fn(async () => ({ ok: true as const, value: null })),
     getSettings: vi.fn(async () => ({ ok: true as const, value: DEFAULT_DESKTOP_SETTINGS })),
     setSettings: vi.fn(async () => ({ ok: true as const, value: DEFAULT_DESKTOP_SETTINGS })),
+    getDesktopInfo: vi.fn(async () => ({
+      ok: true as const,
+      value: { os: 'linux' as const, spellCheckLanguages: [], trayMayBeHidden: false, updateReady: null, canUpdate: false },
+    })),
+    installUpdate: vi.fn(async () => ({ ok: true as const, value: null })),
   } satisfies DesktopHandlers;
   const onError = vi.fn();
   const unregister = registerIpcHandlers({ ipcMain, handlers, isTrustedSender: (f) => isTrustedSender(f, [APP_ORIGIN]), onError });

@@ -1,5 +1,8 @@
-// Main process: the application menu (usual shortcuts: edit, reload, zoom, full screen, quit) and the tray menu.
+// Main process: the application menu (usual shortcuts: edit, reload, zoom, full screen, quit) and the tray menu, in
+// the app's language (main/i18n.ts). Items that Electron would label by itself in English get our label.
 import type { MenuItemConstructorOptions } from 'electron';
+import { MAIN_STRINGS } from './i18n.js';
+import type { MainStrings } from './i18n.js';
 
 export function appMenuTemplate(opts: {
   platform: NodeJS.Platform;
@@ -8,19 +11,33 @@ export function appMenuTemplate(opts: {
   quit: () => void;
   /** Shows the folder with main.log, for a bug report. */
   openLogs: () => void;
+  strings?: MainStrings;
+  /** Set when an update is downloaded: offered in Help as "Restart to update". */
+  restartToUpdate?: (() => void) | null;
 }): MenuItemConstructorOptions[] {
+  const s = opts.strings ?? MAIN_STRINGS.en;
   const mac = opts.platform === 'darwin';
-  const quitItem: MenuItemConstructorOptions = { label: `Quit ${opts.productName}`, accelerator: 'CmdOrCtrl+Q', click: opts.quit };
+  const quitItem: MenuItemConstructorOptions = { label: s.quitApp(opts.productName), accelerator: 'CmdOrCtrl+Q', click: opts.quit };
   const view: MenuItemConstructorOptions[] = [
-    { role: 'reload' },
+    { role: 'reload', label: s.reload },
     ...(opts.isDev ? [{ role: 'toggleDevTools' } as const] : []),
     { type: 'separator' },
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
+    { role: 'resetZoom', label: s.resetZoom },
+    { role: 'zoomIn', label: s.zoomIn },
+    { role: 'zoomOut', label: s.zoomOut },
     { type: 'separator' },
-    { role: 'togglefullscreen' },
+    { role: 'togglefullscreen', label: s.fullScreen },
   ];
+  const edit: MenuItemConstructorOptions[] = [
+    { role: 'undo', label: s.undo },
+    { role: 'redo', label: s.redo },
+    { type: 'separator' },
+    { role: 'cut', label: s.cut },
+    { role: 'copy', label: s.copy },
+    { role: 'paste', label: s.paste },
+    { role: 'selectAll', label: s.selectAll },
+  ];
+  const update = opts.restartToUpdate;
   return [
     ...(mac
       ? [
@@ -39,11 +56,18 @@ export function appMenuTemplate(opts: {
         ]
       : []),
     // Close (Ctrl/Cmd+W) goes through the window's close handler, so with close-to-tray it hides instead of quitting.
-    { label: 'File', submenu: mac ? [{ role: 'close' }] : [{ role: 'close' }, { type: 'separator' }, quitItem] },
-    { role: 'editMenu' },
-    { label: 'View', submenu: view },
-    { role: 'windowMenu' },
-    { label: 'Help', role: 'help', submenu: [{ label: 'Open logs folder', click: opts.openLogs }] },
+    {
+      label: s.file,
+      submenu: mac ? [{ role: 'close', label: s.close }] : [{ role: 'close', label: s.close }, { type: 'separator' }, quitItem],
+    },
+    { label: s.edit, submenu: edit },
+    { label: s.view, submenu: view },
+    { label: s.window, role: 'window', submenu: [{ role: 'minimize', label: s.minimize }] },
+    {
+      label: s.help,
+      role: 'help',
+      submenu: [...(update ? [{ label: s.restartToUpdate, click: update }] : []), { label: s.openLogs, click: opts.openLogs }],
+    },
   ];
 }
 
@@ -53,16 +77,22 @@ export function trayMenuTemplate(opts: {
   show: () => void;
   setDoNotDisturb: (on: boolean) => void;
   quit: () => void;
+  strings?: MainStrings;
+  /** Set when an update is downloaded: the first item, "Restart to update". Never done without this click. */
+  restartToUpdate?: (() => void) | null;
 }): MenuItemConstructorOptions[] {
+  const s = opts.strings ?? MAIN_STRINGS.en;
+  const update = opts.restartToUpdate;
   return [
-    { label: `Open ${opts.productName}`, click: opts.show },
+    ...(update ? [{ label: s.restartToUpdate, click: update }, { type: 'separator' as const }] : []),
+    { label: s.open(opts.productName), click: opts.show },
     {
-      label: 'Do Not Disturb',
+      label: s.doNotDisturb,
       type: 'checkbox',
       checked: opts.doNotDisturb,
       click: (item) => opts.setDoNotDisturb(item.checked),
     },
     { type: 'separator' },
-    { label: 'Quit', click: opts.quit },
+    { label: s.quit, click: opts.quit },
   ];
 }

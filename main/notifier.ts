@@ -2,6 +2,8 @@
 // window; this decides Do Not Disturb, previews and bursts, and routes clicks back to the room.
 import type { z } from 'zod';
 import type { NotifyArgs, NotifyOutcome } from '../protocol/desktop.js';
+import { MAIN_STRINGS } from './i18n.js';
+import type { MainStrings } from './i18n.js';
 
 type NotifyPayload = z.output<typeof NotifyArgs>;
 
@@ -40,6 +42,8 @@ export function createNotifier(deps: {
   onClick: (roomId: number) => void;
   now?: () => number;
   burstWindowMs?: number;
+  /** The app's language now (main/i18n.ts); English when absent. */
+  strings?: () => MainStrings;
 }): Notifier {
   const now = deps.now ?? Date.now;
   const windowMs = deps.burstWindowMs ?? BURST_WINDOW_MS;
@@ -55,7 +59,8 @@ export function createNotifier(deps: {
     const previous = bursts.get(input.roomId);
     const inBurst = previous !== undefined && t - previous.lastAt <= windowMs;
     const count = inBurst ? previous.count + 1 : 1;
-    const content = count === 1 ? single(input, showPreviews) : coalesced(input, count, showPreviews);
+    const s = deps.strings?.() ?? MAIN_STRINGS.en;
+    const content = count === 1 ? single(input, showPreviews, s) : coalesced(input, count, showPreviews, s);
 
     const notification = deps.create({ ...content, silent: inBurst });
     notification.on('click', () => {
@@ -82,13 +87,13 @@ export function preview(body: string): string {
   return chars.length > PREVIEW_MAX ? `${chars.slice(0, PREVIEW_MAX - 1).join('')}…` : flat;
 }
 
-function single(input: NotifyPayload, showPreviews: boolean): { title: string; body: string } {
-  const title = input.isDirect ? input.senderName : `${input.senderName} in #${input.roomName}`;
-  return { title, body: showPreviews ? preview(input.body) : 'New message' };
+function single(input: NotifyPayload, showPreviews: boolean, s: MainStrings): { title: string; body: string } {
+  const title = input.isDirect ? input.senderName : s.inRoom(input.senderName, input.roomName);
+  return { title, body: showPreviews ? preview(input.body) : s.newMessage };
 }
 
-function coalesced(input: NotifyPayload, count: number, showPreviews: boolean): { title: string; body: string } {
-  const summary = input.isDirect ? `${count} new messages from ${input.senderName}` : `${count} new messages in #${input.roomName}`;
+function coalesced(input: NotifyPayload, count: number, showPreviews: boolean, s: MainStrings): { title: string; body: string } {
+  const summary = input.isDirect ? s.burstFrom(count, input.senderName) : s.burstIn(count, input.roomName);
   const title = input.isDirect ? input.senderName : `#${input.roomName}`;
   const body = showPreviews ? `${summary}\n${input.senderName}: ${preview(input.body)}` : summary;
   return { title, body };

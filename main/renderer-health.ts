@@ -1,6 +1,8 @@
 // Main process: a renderer that crashed or hangs leaves a blank or frozen window. Say so and offer a reload instead
 // of leaving the user to kill the app (a crash loop is cut short by asking rather than reloading on our own).
 import type { MessageBoxOptions } from 'electron';
+import { MAIN_STRINGS } from './i18n.js';
+import type { MainStrings } from './i18n.js';
 
 export interface HealthWindow {
   isDestroyed(): boolean;
@@ -13,10 +15,13 @@ export interface HealthDeps {
   ask: (options: MessageBoxOptions) => Promise<{ response: number }>;
   log: (message: string) => void;
   quit: () => void;
+  /** The app's language now (main/i18n.ts); English when absent. */
+  strings?: () => MainStrings;
 }
 
 export function watchRendererHealth(win: HealthWindow, deps: HealthDeps): void {
   let asking = false;
+  const t = () => deps.strings?.() ?? MAIN_STRINGS.en;
   const ask = async (options: MessageBoxOptions, onAnswer: (response: number) => void) => {
     if (asking || win.isDestroyed()) return;
     asking = true;
@@ -34,9 +39,9 @@ export function watchRendererHealth(win: HealthWindow, deps: HealthDeps): void {
     void ask(
       {
         type: 'error',
-        message: 'Messenger stopped working',
-        detail: `The window's page ended unexpectedly (${reason}). Reload it to continue.`,
-        buttons: ['Reload', 'Quit'],
+        message: t().crashedTitle('Messenger'),
+        detail: t().crashedDetail(reason),
+        buttons: [t().reloadButton, t().quitButton],
         defaultId: 0,
         cancelId: 0,
         noLink: true,
@@ -50,9 +55,9 @@ export function watchRendererHealth(win: HealthWindow, deps: HealthDeps): void {
     void ask(
       {
         type: 'warning',
-        message: 'Messenger is not responding',
-        detail: 'You can wait for it, or reload the window.',
-        buttons: ['Reload', 'Wait'],
+        message: t().hungTitle('Messenger'),
+        detail: t().hungDetail,
+        buttons: [t().reloadButton, t().waitButton],
         defaultId: 1,
         cancelId: 1,
         noLink: true,

@@ -18,9 +18,13 @@ export interface SettingsService {
  * (XDG_CURRENT_DESKTOP "ubuntu:GNOME", "pop:GNOME"), as do KDE, Xfce, Cinnamon, MATE and Budgie.
  */
 export function machineDefaults(platform: NodeJS.Platform, xdgCurrentDesktop: string | undefined): DesktopSettings {
+  return { ...DEFAULT_DESKTOP_SETTINGS, closeToTray: !(platform === 'linux' && stockGnome(xdgCurrentDesktop)) };
+}
+
+/** GNOME as upstream ships it (XDG_CURRENT_DESKTOP "GNOME"), whose shell shows no tray icons. */
+export function stockGnome(xdgCurrentDesktop: string | undefined): boolean {
   const desktops = (xdgCurrentDesktop ?? '').toLowerCase().split(':').filter(Boolean);
-  const stockGnome = desktops.length > 0 && desktops.every((d) => d === 'gnome' || d === 'gnome-classic');
-  return { ...DEFAULT_DESKTOP_SETTINGS, closeToTray: !(platform === 'linux' && stockGnome) };
+  return desktops.length > 0 && desktops.every((d) => d === 'gnome' || d === 'gnome-classic');
 }
 
 export function readSettings(store: KeyValueStore, defaults: DesktopSettings = DEFAULT_DESKTOP_SETTINGS): DesktopSettings {
@@ -49,7 +53,7 @@ export function createSettingsService(deps: {
       const next = DesktopSettingsSchema.parse({ ...previous, ...patch });
       if (next.startAtLogin !== previous.startAtLogin) deps.applyStartAtLogin(next.startAtLogin);
       deps.store.set(SETTINGS_KEY, next);
-      const changed = (Object.keys(next) as Array<keyof DesktopSettings>).some((k) => next[k] !== previous[k]);
+      const changed = JSON.stringify(next) !== JSON.stringify(previous);
       if (changed) deps.onChange(next, previous);
       return next;
     },

@@ -3,6 +3,7 @@ import { app, Menu, nativeImage, Tray } from 'electron';
 import type { BrowserWindow, NativeImage } from 'electron';
 import { drawIcon } from './icon-art.js';
 import type { IconVariant } from './icon-art.js';
+import type { MainStrings } from './i18n.js';
 import { trayMenuTemplate } from './menus.js';
 import { createUnreadIndicator } from './unread.js';
 import type { UnreadIndicator, UnreadPresentation } from './unread.js';
@@ -10,13 +11,13 @@ import type { UnreadIndicator, UnreadPresentation } from './unread.js';
 const cache = new Map<string, NativeImage>();
 
 /** Tray-sized icons: Linux trays draw 22-24 px at 1x; Windows and macOS want 16 pt, given here as a 2x bitmap. */
-export function trayImage(variant: UnreadPresentation['icon'] | 'overlay' | 'app', platform: NodeJS.Platform): NativeImage {
-  const key = `${variant}:${platform}`;
+export function trayImage(variant: UnreadPresentation['icon'] | 'overlay' | 'app', platform: NodeJS.Platform, label?: string): NativeImage {
+  const key = `${variant}:${platform}:${label ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const art: IconVariant = variant === 'idle' ? 'app' : variant;
   const linux = platform === 'linux';
-  const image = nativeImage.createFromBuffer(drawIcon(art, linux ? 24 : 32), { scaleFactor: linux ? 1 : 2 });
+  const image = nativeImage.createFromBuffer(drawIcon(art, linux ? 24 : 32, label), { scaleFactor: linux ? 1 : 2 });
   cache.set(key, image);
   return image;
 }
@@ -33,7 +34,10 @@ export function createTray(opts: {
   setDoNotDisturb: (on: boolean) => void;
   show: () => void;
   quit: () => void;
-}): { tray: Tray; indicator: UnreadIndicator } {
+  strings: () => MainStrings;
+  /** Set once an update is downloaded: the menu then starts with "Restart to update". */
+  restartToUpdate: () => (() => void) | null;
+}): { tray: Tray; indicator: UnreadIndicator; refreshMenu: () => void } {
   const tray = new Tray(trayImage('idle', opts.platform));
   const refreshMenu = () => {
     tray.setContextMenu(
@@ -44,6 +48,8 @@ export function createTray(opts: {
           show: opts.show,
           setDoNotDisturb: opts.setDoNotDisturb,
           quit: opts.quit,
+          strings: opts.strings(),
+          restartToUpdate: opts.restartToUpdate(),
         }),
       ),
     );
@@ -61,10 +67,12 @@ export function createTray(opts: {
         return opts.platform === 'win32' && win && !win.isDestroyed() ? win : null;
       },
       image: (variant) => trayImage(variant, opts.platform),
+      overlayImage: (label) => trayImage('overlay', opts.platform, label),
       refreshMenu,
+      strings: opts.strings,
     },
     opts.doNotDisturb(),
   );
   indicator.setCount(0);
-  return { tray, indicator };
+  return { tray, indicator, refreshMenu };
 }

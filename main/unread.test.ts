@@ -3,7 +3,7 @@ import { createUnreadIndicator, unreadPresentation } from './unread.js';
 
 describe('unread presentation', () => {
   it('shows the count in the tooltip, badge and overlay', () => {
-    expect(unreadPresentation(0, false)).toEqual({ icon: 'idle', tooltip: 'Messenger', badge: 0, overlay: null });
+    expect(unreadPresentation(0, false)).toEqual({ icon: 'idle', tooltip: 'Messenger', badge: 0, overlay: null, overlayLabel: null });
     expect(unreadPresentation(1, false)).toMatchObject({
       icon: 'unread',
       tooltip: 'Messenger — 1 unread message',
@@ -30,7 +30,14 @@ describe('unread indicator', () => {
     const setBadgeCount = vi.fn();
     const refreshMenu = vi.fn();
     const indicator = createUnreadIndicator<string>(
-      { tray: () => tray, setBadgeCount, overlay: () => (withOverlay ? overlay : null), image: (v) => `img:${v}`, refreshMenu },
+      {
+        tray: () => tray,
+        setBadgeCount,
+        overlay: () => (withOverlay ? overlay : null),
+        image: (v) => `img:${v}`,
+        overlayImage: (l) => `overlay:${l}`,
+        refreshMenu,
+      },
       false,
     );
     return { indicator, tray, overlay, setBadgeCount, refreshMenu };
@@ -42,7 +49,9 @@ describe('unread indicator', () => {
     expect(t.tray.setImage).toHaveBeenLastCalledWith('img:unread');
     expect(t.tray.setToolTip).toHaveBeenLastCalledWith('Messenger — 4 unread messages');
     expect(t.setBadgeCount).toHaveBeenLastCalledWith(4);
-    expect(t.overlay.setOverlayIcon).toHaveBeenLastCalledWith('img:overlay', '4 unread messages');
+    expect(t.overlay.setOverlayIcon).toHaveBeenLastCalledWith('overlay:4', '4 unread messages');
+    t.indicator.setCount(10);
+    expect(t.overlay.setOverlayIcon).toHaveBeenLastCalledWith('overlay:9+', '10 unread messages');
     t.indicator.setCount(0);
     expect(t.overlay.setOverlayIcon).toHaveBeenLastCalledWith(null, '');
     expect(t.tray.setImage).toHaveBeenLastCalledWith('img:idle');

@@ -1,6 +1,8 @@
 // Main process: what the unread count and Do Not Disturb look like in the tray, the dock/launcher badge and the
 // Windows taskbar overlay. The decision is pure (unreadPresentation); the indicator applies it to injected objects.
 import type { IconVariant } from './icon-art.js';
+import { MAIN_STRINGS } from './i18n.js';
+import type { MainStrings } from './i18n.js';
 
 export interface UnreadPresentation {
   icon: Exclude<IconVariant, 'app' | 'overlay'> | 'idle';
@@ -8,14 +10,26 @@ export interface UnreadPresentation {
   badge: number;
   /** Windows taskbar overlay: a red dot with an accessible description, or none. */
   overlay: string | null;
+  /** What the overlay dot shows: the count up to 9, then "9+". */
+  overlayLabel: string | null;
 }
 
-export function unreadPresentation(count: number, doNotDisturb: boolean, productName = 'Messenger'): UnreadPresentation {
+export function overlayLabel(count: number): string | null {
+  if (count <= 0) return null;
+  return count > 9 ? '9+' : String(count);
+}
+
+export function unreadPresentation(
+  count: number,
+  doNotDisturb: boolean,
+  productName = 'Messenger',
+  strings: MainStrings = MAIN_STRINGS.en,
+): UnreadPresentation {
   const unread = count > 0;
-  const counted = count === 1 ? '1 unread message' : `${count > 9999 ? '9999+' : count} unread messages`;
+  const counted = strings.unread(count);
   const parts = [productName];
   if (unread) parts.push(counted);
-  if (doNotDisturb) parts.push('Do Not Disturb');
+  if (doNotDisturb) parts.push(strings.doNotDisturb);
   let icon: UnreadPresentation['icon'] = 'idle';
   if (doNotDisturb) icon = unread ? 'dnd-unread' : 'dnd';
   else if (unread) icon = 'unread';
@@ -24,6 +38,7 @@ export function unreadPresentation(count: number, doNotDisturb: boolean, product
     tooltip: parts.join(' — '),
     badge: count,
     overlay: unread ? counted : null,
+    overlayLabel: overlayLabel(count),
   };
 }
 
@@ -32,14 +47,20 @@ export interface IndicatorTargets<Image> {
   setBadgeCount: (count: number) => unknown;
   /** Windows only; null on other platforms or without a window. */
   overlay: () => { setOverlayIcon(image: Image | null, description: string): void } | null;
-  image: (variant: UnreadPresentation['icon'] | 'overlay') => Image;
+  image: (variant: UnreadPresentation['icon']) => Image;
+  /** The red overlay dot with this text drawn on it ("1".."9", "9+"). */
+  overlayImage: (label: string) => Image;
   /** Rebuilt so the tray menu's Do Not Disturb checkbox follows the setting. */
   refreshMenu: () => void;
+  /** The app's language now (main/i18n.ts); English when absent. */
+  strings?: () => MainStrings;
 }
 
 export interface UnreadIndicator {
   setCount(count: number): void;
   setDoNotDisturb(on: boolean): void;
+  /** The language changed: say the same again in the new one. */
+  refresh(): void;
   state(): { count: number; doNotDisturb: boolean };
 }
 
@@ -49,7 +70,7 @@ export function createUnreadIndicator<Image>(targets: IndicatorTargets<Image>, i
   let lastIcon: string | null = null;
 
   function apply(): void {
-    const p = unreadPresentation(count, doNotDisturb);
+    const p = unreadPresentation(count, doNotDisturb, 'Messenger', targets.strings?.());
     const tray = targets.tray();
     if (tray) {
       // Swapping the image on every count change makes some Linux trays flicker; only swap when the variant changes.
@@ -58,7 +79,7 @@ export function createUnreadIndicator<Image>(targets: IndicatorTargets<Image>, i
     }
     lastIcon = p.icon;
     targets.setBadgeCount(p.badge);
-    targets.overlay()?.setOverlayIcon(p.overlay ? targets.image('overlay') : null, p.overlay ?? '');
+    targets.overlay()?.setOverlayIcon(p.overlayLabel ? targets.overlayImage(p.overlayLabel) : null, p.overlay ?? '');
   }
 
   return {
@@ -71,6 +92,7 @@ export function createUnreadIndicator<Image>(targets: IndicatorTargets<Image>, i
       apply();
       targets.refreshMenu();
     },
+    refresh: apply,
     state: () => ({ count, doNotDisturb }),
   };
 }

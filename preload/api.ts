@@ -45,6 +45,8 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     setUnreadCount: (count) => call('setUnreadCount', count),
     getSettings: () => call('getSettings'),
     setSettings: (patch) => call('setSettings', patch),
+    getDesktopInfo: () => call('getDesktopInfo'),
+    installUpdate: () => call('installUpdate'),
     onOpenRoom(cb) {
       const listener = (roomId: number) => cb(roomId);
       roomListeners.add(listener);
@@ -60,5 +62,6 @@ export function createDesktopApi(ipc: IpcRendererLike): DesktopApi {
     onSessionEnded: (cb) => subscribe(DESKTOP_EVENTS.sessionEnded, cb),
     onResume: (cb) => subscribe(DESKTOP_EVENTS.resume, cb),
     onSettingsChanged: (cb) => subscribe(DESKTOP_EVENTS.settingsChanged, cb),
+    onUpdateReady: (cb) => subscribe(DESKTOP_EVENTS.updateReady, cb),
   };
 }

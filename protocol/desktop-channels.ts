@@ -15,6 +15,8 @@ export const DESKTOP_CHANNELS = {
   setUnreadCount: 'desktop:unread-count',
   getSettings: 'desktop:settings:get',
   setSettings: 'desktop:settings:set',
+  getDesktopInfo: 'desktop:info',
+  installUpdate: 'desktop:update:install',
 } as const satisfies Record<DesktopInvokeMethod, string>;
 export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHANNELS];
 
@@ -24,5 +26,6 @@ export const DESKTOP_EVENTS = {
   sessionEnded: 'desktop:event:session-ended',
   resume: 'desktop:event:resume',
   settingsChanged: 'desktop:event:settings-changed',
+  updateReady: 'desktop:event:update-ready',
 } as const;
 export type DesktopEvent = (typeof DESKTOP_EVENTS)[keyof typeof DESKTOP_EVENTS];

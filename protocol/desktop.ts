@@ -50,8 +50,12 @@ export const NotifyArgs = z.strictObject({
   /** Plain-text preview; main shortens it and drops it when previews are off. */
   body: z.string().max(4000),
   isDirect: z.boolean(),
+  /** The message mentions this user: with isDirect, what flashes the taskbar / bounces the dock (flashOnMention). */
+  mentionsMe: z.boolean().optional(),
 });
 export const UnreadCountArg = z.number().int().min(0).max(1_000_000);
+
+const LanguageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag');
 
 export const DesktopSettingsSchema = z.strictObject({
   doNotDisturb: z.boolean(),
@@ -59,10 +63,15 @@ export const DesktopSettingsSchema = z.strictObject({
   closeToTray: z.boolean(),
   startAtLogin: z.boolean(),
   /** A BCP 47 tag such as "en" or "pt-BR"; null follows the system. */
-  language: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag')
-    .nullable(),
+  language: LanguageTag.nullable(),
+  /** Check for updates at start and every few hours, download quietly, offer "Restart to update". */
+  autoUpdate: z.boolean(),
+  /** Where updates come from: null is the project's releases (electron-builder `publish`); else a generic feed folder. */
+  updateUrl: ServerUrl.nullable(),
+  /** Flash the taskbar button / bounce the dock for direct messages and mentions while the window is not focused. */
+  flashOnMention: z.boolean(),
+  /** Spell-check dictionaries (from DesktopInfo.spellCheckLanguages); empty follows the system. Not on macOS. */
+  spellCheckLanguages: z.array(LanguageTag).max(5),
 });
 export const SettingsPatchArg = DesktopSettingsSchema.partial();
 /** Every invoke channel with a zero-argument call takes exactly this (nothing). */
@@ -81,6 +90,8 @@ export const DESKTOP_ARGS = {
   setUnreadCount: UnreadCountArg,
   getSettings: NoArgs,
   setSettings: SettingsPatchArg,
+  getDesktopInfo: NoArgs,
+  installUpdate: NoArgs,
 } as const satisfies Record<DesktopInvokeMethod, z.ZodType>;
 
 export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
@@ -89,6 +100,10 @@ export const DEFAULT_DESKTOP_SETTINGS: DesktopSettings = {
   closeToTray: true,
   startAtLogin: false,
   language: null,
+  autoUpdate: true,
+  updateUrl: null,
+  flashOnMention: true,
+  spellCheckLanguages: [],
 };
 
 // ---------- results ----------
@@ -133,6 +148,19 @@ export interface DesktopSession extends AccessToken {
 /** Whether a session can outlive this run: 'this-run-only' without an OS keychain (Linux basic_text). */
 export type SessionPersistence = 'secure' | 'this-run-only';
 
+/** What this installation can do, for the settings screen. */
+export interface DesktopInfo {
+  os: 'linux' | 'darwin' | 'win32' | 'other' | 'web';
+  /** Dictionaries Chromium offers here; null where the OS chooses (macOS) or in the browser. */
+  spellCheckLanguages: string[] | null;
+  /** Linux desktops whose tray may not show (stock GNOME): why close-to-tray starts off there. */
+  trayMayBeHidden: boolean;
+  /** The version downloaded and waiting for "Restart to update"; null when none. */
+  updateReady: string | null;
+  /** Whether this build can update itself (a packaged app; not the web client). */
+  canUpdate: boolean;
+}
+
 export type NotifyOutcome = 'shown' | 'coalesced' | 'suppressed-dnd' | 'unsupported';
 /** Why the session ended: a server's SessionEndCode, or 'logged-out' when the user logged out here. */
 export type SessionEndReason = SessionEndCode | 'logged-out';
@@ -165,6 +193,9 @@ export interface DesktopApi {
   setUnreadCount(count: number): Promise<DesktopResult<null>>;
   getSettings(): Promise<DesktopResult<DesktopSettings>>;
   setSettings(patch: DesktopSettingsPatch): Promise<DesktopResult<DesktopSettings>>;
+  getDesktopInfo(): Promise<DesktopResult<DesktopInfo>>;
+  /** Quit and install the downloaded update, then start again; only ever on the user's request. */
+  installUpdate(): Promise<DesktopResult<null>>;
   /** Notification click or messenger://room/<id> link. */
   onOpenRoom(cb: (roomId: number) => void): Unsubscribe;
   /** The session died outside a call (refresh refused, logout from the tray): show the login screen with the reason. */
@@ -173,6 +204,8 @@ export interface DesktopApi {
   onResume(cb: (reason: ResumeReason) => void): Unsubscribe;
   /** Settings changed elsewhere (tray Do Not Disturb, another call). */
   onSettingsChanged(cb: (settings: DesktopSettings) => void): Unsubscribe;
+  /** An update was downloaded (its version): offer "Restart to update", quietly. */
+  onUpdateReady(cb: (version: string) => void): Unsubscribe;
 }
 
 /** The request/response methods of DesktopApi (everything but `platform` and the `on...` subscriptions). */
@@ -199,6 +232,7 @@ export interface DesktopEventPayloads {
   [DESKTOP_EVENTS.sessionEnded]: SessionEndReason;
   [DESKTOP_EVENTS.resume]: ResumeReason;
   [DESKTOP_EVENTS.settingsChanged]: DesktopSettings;
+  [DESKTOP_EVENTS.updateReady]: string;
 }
 
 /** Parse `messenger://rooms/<id>` (or the older `messenger://room/<id>`) with the app's route grammar; null otherwise. */

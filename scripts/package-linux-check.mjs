@@ -86,6 +86,15 @@ check(!files.some((f) => f.startsWith('/node_modules/')), 'node_modules packed i
 const packedPkg = JSON.parse(asar.extractFile(archive, 'package.json').toString());
 check(packedPkg.main === 'dist-desktop/main/index.mjs', `packaged main is ${packedPkg.main}`);
 
+// electron-updater in the installed app reads its feed from app-update.yml, written from `publish`.
+const updateYml = join(unpacked, 'resources', 'app-update.yml');
+check(existsSync(updateYml), 'resources/app-update.yml missing: auto-update would have no feed');
+if (existsSync(updateYml)) {
+  const feed = parse(readFileSync(updateYml, 'utf8'));
+  check(feed.provider === config.publish?.[0]?.provider, `app-update.yml provider is ${feed.provider}`);
+  check(typeof feed.updaterCacheDirName === 'string', 'app-update.yml has no updaterCacheDirName');
+}
+
 // ---- deb and AppImage: electron-builder checks their options before it fetches fpm / appimagetool from GitHub ----
 for (const target of ['deb', 'AppImage']) {
   const targetOut = join(work, `release-${target}`);

@@ -143,7 +143,8 @@ export class DesktopApp {
 
   /** The main window's page, driven over CDP like a user's mouse and keyboard. */
   async page(): Promise<Page> {
-    const ready = await this.waitFor('app.ready');
+    // Starting Chromium is the slowest step on a loaded machine; give it more than one step's time.
+    const ready = await this.waitFor('app.ready', () => true, { timeout: 3 * TIMEOUT });
     await this.waitFor('window.load');
     this.browser ??= await chromium.connectOverCDP((ready.data as { cdp: string }).cdp);
     const deadline = Date.now() + TIMEOUT;

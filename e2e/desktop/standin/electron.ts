@@ -2,7 +2,10 @@
 // process runs in Node with this in place of Electron: windows are real Chromium pages (window.ts); tray,
 // notifications, power monitor, dialogs, shell, badge and the keychain record what happens and take the test's
 // commands (channel.ts). Only what main/ and electron-store use is here; anything else fails loudly as undefined.
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import type { RequestOptions } from 'node:http';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -24,6 +27,8 @@ import type { WebContents } from './window.js';
 const env = process.env;
 const USER_DATA = env.STANDIN_USER_DATA ?? join(process.cwd(), '.standin-user-data');
 mkdirSync(USER_DATA, { recursive: true });
+// Where a packaged app's resources are (electron-updater reads app-update.yml there).
+(process as { resourcesPath?: string }).resourcesPath = env.STANDIN_RESOURCES ?? join(USER_DATA, 'resources');
 
 // Electron keeps the main process alive after an uncaught error or a rejected promise nobody handles (it prints it,
 // or shows a dialog); plain Node would exit. Keep Electron's behaviour, so a start-up that never finishes shows as one.
@@ -46,9 +51,21 @@ function alive(pid: number): boolean {
   }
 }
 
+let relaunchWith: { execPath: string; args: string[] } | null = null;
+
 class App extends EventEmitter {
-  isPackaged = false;
+  // STANDIN_PACKAGED=1 acts out an installed build (auto-update runs only there).
+  isPackaged = env.STANDIN_PACKAGED === '1';
   name = 'Messenger';
+
+  getAppPath(): string {
+    return process.cwd();
+  }
+  /** As in Electron: the new process starts once this one has exited. */
+  relaunch(opts: { execPath?: string; args?: string[] } = {}): void {
+    relaunchWith = { execPath: opts.execPath ?? process.execPath, args: opts.args ?? process.argv.slice(1) };
+    record('app.relaunch', relaunchWith);
+  }
 
   whenReady(): Promise<void> {
     readyPromise ??= launch().then(() => {
@@ -206,6 +223,7 @@ async function quit(): Promise<void> {
 async function shutdown(code: number): Promise<void> {
   record('app.exited', code);
   await context?.close().catch(() => undefined);
+  if (relaunchWith) spawn(relaunchWith.execPath, relaunchWith.args, { detached: true, stdio: 'ignore' }).unref();
   process.exit(code);
 }
 
@@ -260,6 +278,8 @@ export const protocol = {
 const sessionEvents = new EventEmitter();
 
 export const session = {
+  // electron-updater downloads through its own partition (net.request below).
+  fromPartition: (partition: string) => ({ partition }),
   defaultSession: {
     on(event: string, listener: (...args: unknown[]) => void) {
       sessionEvents.on(event, listener);
@@ -465,6 +485,14 @@ onCommand('powerMonitor.emit', (args) => {
 let online = true;
 export const net = {
   fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, init),
+  /** Electron's ClientRequest behaves enough like Node's for electron-updater's downloads; plain http only here. */
+  request(options: RequestOptions & { session?: unknown; redirect?: string; url?: string }) {
+    const { session: _session, redirect: _redirect, url, ...rest } = options;
+    const target =
+      url ?? `${rest.protocol ?? 'http:'}//${rest.hostname ?? rest.host}${rest.port ? `:${rest.port}` : ''}${rest.path ?? '/'}`;
+    record('net.request', target);
+    return url ? httpRequest(url, rest) : httpRequest(rest);
+  },
   isOnline: () => online,
   get online() {
     return online;
@@ -547,6 +575,9 @@ export const clipboard = {
   writeText: (text: string) => void record('clipboard.writeText', text),
 };
 
+/** Electron's own (Squirrel) updater; electron-updater emits before-quit-for-update on it. */
+export const autoUpdater = new EventEmitter();
+
 export const crashReporter = {
   start: (opts: { [k: string]: Json }) => void record('crashReporter.start', opts),
 };
@@ -601,6 +632,7 @@ export const webContents = { getAllWebContents: () => BrowserWindow.getAllWindow
 
 const electron = {
   app,
+  autoUpdater,
   BrowserWindow,
   clipboard,
   crashReporter,

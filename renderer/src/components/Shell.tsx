@@ -31,6 +31,35 @@ function ThisRunOnlyBanner() {
   );
 }
 
+/** A downloaded update: offered quietly until the user restarts or puts it off; never a forced restart. */
+function UpdateBanner() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const [version, setVersion] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // Downloaded before this page (re)loaded: main still has it.
+    void controller.desktop.getDesktopInfo().then((r) => live && r.ok && r.value.updateReady && setVersion(r.value.updateReady));
+    const off = controller.desktop.onUpdateReady((v) => setVersion(v));
+    return () => {
+      live = false;
+      off();
+    };
+  }, [controller]);
+  if (!version) return null;
+  return (
+    <div className="banner update" role="status">
+      {t('update.ready', { version })}{' '}
+      <button type="button" className="link" onClick={() => void controller.desktop.installUpdate()}>
+        {t('update.restart')}
+      </button>{' '}
+      <button type="button" className="link" onClick={() => setVersion(null)}>
+        {t('update.later')}
+      </button>
+    </div>
+  );
+}
+
 function ConnectionBanner() {
   const { t } = useTranslation();
   const state = useAppStore(selectConnection);
@@ -110,6 +139,7 @@ export function Shell() {
     <div className="shell" data-pane={activeRoomId === null ? 'list' : 'room'}>
       <h1 className="sr-only">{t('app.name')}</h1>
       <ThisRunOnlyBanner />
+      <UpdateBanner />
       <ConnectionBanner />
       <div className="columns">
         <RoomList />

@@ -288,6 +288,14 @@ export function createWebDesktop(opts: WebDesktopOptions = {}): DesktopApi {
     onSessionEnded: sessionEnded.add,
     onResume: resume.add,
     onSettingsChanged: settingsChanged.add,
+    async getDesktopInfo() {
+      return ok({ os: 'web' as const, spellCheckLanguages: null, trayMayBeHidden: false, updateReady: null, canUpdate: false });
+    },
+    async installUpdate() {
+      return ok(null);
+    },
+    // The web client is updated by its server; nothing to restart.
+    onUpdateReady: () => () => undefined,
   };
 }
 

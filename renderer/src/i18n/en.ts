@@ -58,6 +58,7 @@ export const en = {
     REGISTRATION_CLOSED: 'Registration is closed on this server.',
     INVITE_INVALID: 'This invite is not valid: it may have expired or been used up.',
     RESET_LINK_INVALID: 'This reset link is not valid: it may have expired or been used already.',
+    ROOM_ARCHIVED: 'This room is archived: it can be read but not changed.',
     FORBIDDEN: 'You are not allowed to do that.',
     NOT_FOUND: 'Not found. It may have been deleted.',
     ALREADY_MEMBER: 'Already a member.',
@@ -235,7 +236,9 @@ export const en = {
     replyingTo: 'Replying to {{name}}',
     cancelReply: 'Cancel reply',
     tooLong: 'Messages can be at most {{max}} characters.',
+    archived: 'This room is archived. You can read it, but no one can send messages here any more.',
   },
+  users: { deleted: 'Deleted user' },
   members: {
     title: 'Members',
     onlineSection: 'Online — {{count}}',
@@ -318,6 +321,22 @@ export const en = {
     logout: 'Log out',
     thisTabOnly: 'You are signed in to another server than the one this page came from, so the session lasts until you close this tab.',
     thisRunOnly: 'This computer has no secure key store, so you will need to log in again next time.',
+    desktop: 'Desktop app',
+    closeToTray: 'Keep running in the tray when the window is closed',
+    closeToTrayGnome:
+      'Off at first on this desktop: GNOME shows no tray icons without the AppIndicator extension, so a closed window would leave nothing to click. Turn it on if your desktop shows the tray.',
+    flashOnMention: 'Flash the taskbar for direct messages and mentions',
+    autoUpdate: 'Download updates automatically',
+    updateUrl: 'Update address',
+    updateUrlHint: "Empty: the project's releases. Or the address of a folder your team serves updates from.",
+    updateUrlInvalid: 'Enter an http(s) address, or leave it empty.',
+    spellCheck: 'Spell-check languages',
+    spellCheckHint: 'None selected: the system language. Up to 5.',
+  },
+  update: {
+    ready: 'Version {{version}} is ready.',
+    restart: 'Restart to update',
+    later: 'Later',
   },
 };
 

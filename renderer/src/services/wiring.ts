@@ -141,6 +141,7 @@ export function wireRealtime(deps: WiringDeps): Wiring {
         senderName: m.sender.displayName.slice(0, 200),
         body: messagePreview(m),
         isDirect: known?.kind === 'direct',
+        mentionsMe: m.mentions.includes(selfId),
       });
     }
   };

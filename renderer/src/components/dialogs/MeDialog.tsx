@@ -2,6 +2,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../../client/api.js';
+import { ServerUrl } from '../../../../protocol/desktop.js';
+import type { DesktopInfo } from '../../../../protocol/desktop.js';
 import { validate } from '../../lib/validation.js';
 import type { SessionInfo } from '../../../../protocol/types.js';
 import { errorText } from '../../lib/errors.js';
@@ -277,6 +279,114 @@ function Preferences() {
   );
 }
 
+/** What only the desktop app has: tray, taskbar flash, updates, spell-check dictionaries. */
+function DesktopPreferences() {
+  const { t } = useTranslation();
+  const controller = useController();
+  const settings = useAppStore(selectSettings);
+  const [info, setInfo] = useState<DesktopInfo | null>(null);
+  const [updateUrl, setUpdateUrl] = useState(settings.updateUrl ?? '');
+  const [urlError, setUrlError] = useState(false);
+  useEffect(() => {
+    void controller.desktop.getDesktopInfo().then((r) => r.ok && setInfo(r.value));
+  }, [controller]);
+  const saveUrl = () => {
+    const text = updateUrl.trim();
+    const parsed = text ? ServerUrl.safeParse(text) : null;
+    setUrlError(parsed !== null && !parsed.success);
+    if (parsed === null) void controller.setSettings({ updateUrl: null });
+    else if (parsed.success) void controller.setSettings({ updateUrl: parsed.data });
+  };
+  const languages = info?.spellCheckLanguages ?? null;
+  return (
+    <section className="stack">
+      <h3>{t('me.desktop')}</h3>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings.closeToTray}
+          onChange={(e) => void controller.setSettings({ closeToTray: e.target.checked })}
+        />
+        {t('me.closeToTray')}
+      </label>
+      {info?.trayMayBeHidden && <p className="hint">{t('me.closeToTrayGnome')}</p>}
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings.flashOnMention}
+          onChange={(e) => void controller.setSettings({ flashOnMention: e.target.checked })}
+        />
+        {t('me.flashOnMention')}
+      </label>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={settings.autoUpdate}
+          onChange={(e) => void controller.setSettings({ autoUpdate: e.target.checked })}
+        />
+        {t('me.autoUpdate')}
+      </label>
+      <div className="field">
+        <label htmlFor="me-update-url">{t('me.updateUrl')}</label>
+        <input
+          id="me-update-url"
+          type="url"
+          value={updateUrl}
+          placeholder="https://…"
+          onChange={(e) => setUpdateUrl(e.target.value)}
+          onBlur={saveUrl}
+          onKeyDown={(e) => e.key === 'Enter' && saveUrl()}
+          aria-invalid={urlError ? true : undefined}
+          aria-describedby="me-update-url-hint"
+        />
+        {urlError ? (
+          <div className="field-error">{t('me.updateUrlInvalid')}</div>
+        ) : (
+          <p className="hint" id="me-update-url-hint">
+            {t('me.updateUrlHint')}
+          </p>
+        )}
+      </div>
+      {languages && languages.length > 0 && (
+        <div className="field">
+          <label htmlFor="me-spell">{t('me.spellCheck')}</label>
+          <select
+            id="me-spell"
+            multiple
+            size={5}
+            value={settings.spellCheckLanguages}
+            aria-describedby="me-spell-hint"
+            onChange={(e) =>
+              void controller.setSettings({
+                spellCheckLanguages: Array.from(e.target.selectedOptions, (o) => o.value).slice(0, 5),
+              })
+            }
+          >
+            {languages.map((tag) => (
+              <option key={tag} value={tag}>
+                {languageName(tag)}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id="me-spell-hint">
+            {t('me.spellCheckHint')}
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** "de" -> "German (de)" in the UI's language, where the browser knows it. */
+function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} (${tag})` : tag;
+  } catch {
+    return tag;
+  }
+}
+
 export function MeDialog() {
   const { t } = useTranslation();
   const controller = useController();
@@ -291,6 +401,7 @@ export function MeDialog() {
         </div>
         <div>
           <Preferences />
+          {controller.desktop.platform === 'desktop' && <DesktopPreferences />}
           <Sessions version={sessionsVersion} />
           {persistence === 'this-run-only' && (
             <p className="notice">{controller.desktop.platform === 'web' ? t('me.thisTabOnly') : t('me.thisRunOnly')}</p>
