@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   files: () => import('./files.js'),
   history: () => import('./history.js'),
   logins: () => import('./logins.js'),
+  peers: () => import('./peers.js'),
   realtime: () => import('./realtime.js'),
   'realtime-fanout': () => import('./realtime-fanout.js'),
   'realtime-durable': () => import('./realtime-durable.js'),

@@ -59,6 +59,23 @@ export class MessagesRepository {
     return new Set(rows.map((r) => r.user_id));
   }
 
+  /**
+   * Which (room, user) pairs are members of live rooms, as "room:user" keys: one query for a whole group commit.
+   * A plain (consistent) read, as membersAmong: a shared lock here deadlocked concurrent group commits on MariaDB
+   * (the join's room rows, S-locked here, are X-locked by the seq UPDATE that follows).
+   */
+  async membershipsAmong(pairs: readonly { roomId: number; userId: number }[], trx: Knex.Transaction): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const q = trx('room_members as rm')
+      .join('rooms as r', 'r.id', 'rm.room_id')
+      .whereNull('r.deleted_at')
+      .whereIn('rm.room_id', [...new Set(pairs.map((p) => p.roomId))])
+      .whereIn('rm.user_id', [...new Set(pairs.map((p) => p.userId))])
+      .select('rm.room_id', 'rm.user_id');
+    const rows = (await q) as { room_id: number; user_id: number }[];
+    return new Set(rows.map((r) => `${num(r.room_id)}:${num(r.user_id)}`));
+  }
+
   /** The (sender, clientId) pairs among `inputs` that already have a message, as "sender\0clientId" keys. */
   async takenClientIds(inputs: readonly NewMessage[], trx: Knex.Transaction): Promise<Set<string>> {
     const rows = (await trx('messages')
@@ -94,6 +111,28 @@ export class MessagesRepository {
       last_seq: number;
     }[];
     return rows[0] ? num(rows[0].last_seq) : undefined;
+  }
+
+  /**
+   * Reserves `count` seqs in each of several live rooms in one UPDATE (rows locked in id order, so two group commits
+   * cannot deadlock on each other's rooms) and returns each updated room's last seq; a room that is gone is absent.
+   * MySQL reads the new values back with a locking read (the latest committed rows, ours included), SQLite through
+   * RETURNING.
+   */
+  async reserveSeqsMany(counts: ReadonlyMap<number, number>, trx: Knex.Transaction): Promise<Map<number, number>> {
+    const ids = [...counts.keys()].sort((a, b) => a - b);
+    if (ids.length === 0) return new Map();
+    const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
+    const bindings = [...ids.flatMap((id) => [id, counts.get(id)!]), ...ids];
+    const sql = `UPDATE rooms SET last_seq = last_seq + CASE id ${cases} END WHERE id IN (${ids.map(() => '?').join(',')}) AND deleted_at IS NULL`;
+    let rows: { id: number; last_seq: number }[];
+    if (dialectOf(this.knex) === 'mysql') {
+      await trx.raw(`${sql} ORDER BY id`, bindings);
+      rows = (await trx('rooms').whereIn('id', ids).whereNull('deleted_at').forUpdate().select('id', 'last_seq')) as typeof rows;
+    } else {
+      rows = (await trx.raw(`${sql} RETURNING id, last_seq`, bindings)) as typeof rows;
+    }
+    return new Map(rows.map((r) => [num(r.id), num(r.last_seq)]));
   }
 
   /** Inserts messages at seqs first, first+1, ... in one statement and returns the rows as written (a lone row is not read back). */

@@ -1,7 +1,8 @@
 // Writes new messages with group commit. Sends queue per room, and each room has at most one batch being written
 // at a time, so its seqs are reserved in order. A few transactions run at once; batches that arrive while they
-// run are written together in the next one, across rooms: one seq reservation per room, one multi-row INSERT, one
-// commit (and one log flush) for them all. A lone message with nothing else waiting takes the four-statement path
+// run are written together in the next one, across rooms, in a fixed number of statements: one membership query, one
+// seq UPDATE for every room, one multi-row INSERT, one commit (and one log flush) for them all. A lone message with
+// nothing else waiting takes the four-statement path
 // (BEGIN, UPDATE rooms, INSERT, COMMIT). Seqs stay gap-free: they are reserved only for rows that are written,
 // inside the transaction that writes them, and a transaction that does not commit hands them back.
 import type { Knex } from 'knex';
@@ -31,6 +32,14 @@ interface Pending {
 interface Job {
   roomId: number;
   batch: Pending[];
+}
+
+/** One room's share of a group commit, as planned: outcomes (inserted ones filled in after the INSERT), rows to write. */
+interface Plan {
+  roomId: number;
+  result: WriteOutcome[];
+  writable: NewMessage[];
+  first: number;
 }
 
 /** Messages one room puts into one transaction. */
@@ -143,8 +152,9 @@ export class RoomWriter {
   }
 
   /**
-   * One transaction for the batches of several rooms (or a burst in one): clientIds already used are found in one
-   * query, each room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
+   * One transaction for the batches of several rooms (or a burst in one), in a fixed number of statements however
+   * many rooms it holds: clientIds already used are found in one query, every sender's membership in one (locking)
+   * query, every room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
    * deadlock on each other's room rows), and every row goes in with one INSERT. A clientId race with another node
    * (a unique violation) falls back to one transaction per message, where duplicates are told apart.
    */
@@ -154,13 +164,29 @@ export class RoomWriter {
     try {
       outcomes = await retryOnConflict(() =>
         this.reserving(async (trx, allocate) => {
-          const taken = await this.repo.takenClientIds(
-            sorted.flatMap((j) => j.batch.map((p) => p.input)),
+          const inputs = sorted.flatMap((j) => j.batch.map((p) => p.input));
+          const taken = await this.repo.takenClientIds(inputs, trx);
+          // System messages are written for the room, not by a member, so their actors are not checked.
+          const members = await this.repo.membershipsAmong(
+            inputs.filter((m) => !m.system).map((m) => ({ roomId: m.roomId, userId: m.senderId })),
             trx,
           );
           const seen = new Set<string>();
-          const plans: { result: WriteOutcome[]; writable: NewMessage[]; first: number }[] = [];
-          for (const job of sorted) plans.push(await this.plan(job, taken, seen, trx, allocate));
+          const plans = sorted.map((job) => this.plan(job, taken, seen, members));
+          const counts = new Map(plans.filter((p) => p.writable.length > 0).map((p) => [p.roomId, p.writable.length]));
+          const last = await this.repo.reserveSeqsMany(counts, trx);
+          for (const plan of plans) {
+            if (plan.writable.length === 0) continue;
+            const end = last.get(plan.roomId);
+            if (end === undefined) {
+              // The room is gone: nothing of it is written.
+              plan.result = plan.result.map((): WriteOutcome => ({ kind: 'not-member' }));
+              plan.writable = [];
+              continue;
+            }
+            plan.first = end - plan.writable.length + 1;
+            plan.writable.forEach((_, i) => allocate(plan.roomId, plan.first + i));
+          }
           const runs = plans.filter((p) => p.writable.length > 0).map((p) => ({ first: p.first, inputs: p.writable }));
           const rows = runs.length > 0 ? await this.repo.insertRuns(runs, trx) : [];
           for (let r = 0; r < runs.length; r++) await this.claim(runs[r]!.inputs, rows[r]!, trx);
@@ -186,27 +212,14 @@ export class RoomWriter {
     sorted.forEach((job, j) => job.batch.forEach((p, i) => p.resolve(outcomes[j]![i]!)));
   }
 
-  /**
-   * One room's part: who may write (a batch from one sender is checked by the seq reservation itself), which
-   * clientIds are new, and the seqs for the new ones.
-   */
-  private async plan(
-    job: Job,
-    taken: Set<string>,
-    seen: Set<string>,
-    trx: Knex.Transaction,
-    allocate: (roomId: number, seq: number) => void,
-  ): Promise<{ result: WriteOutcome[]; writable: NewMessage[]; first: number }> {
-    const inputs = job.batch.map((p) => p.input);
-    // System messages are written for the room, not by a member, so their actors are not checked.
-    const checked = inputs.filter((m) => !m.system);
-    const senders = [...new Set(checked.map((m) => m.senderId))];
-    const soleSender = senders.length === 1 && checked.length === inputs.length ? senders[0] : undefined;
-    const members = soleSender === undefined && senders.length > 0 ? await this.repo.membersAmong(job.roomId, senders, trx) : undefined;
+  /** One room's part: who may write (members of the live room; system messages always) and which clientIds are new. */
+  private plan(job: Job, taken: Set<string>, seen: Set<string>, members: Set<string>): Plan {
     const result: WriteOutcome[] = [];
     const writable: NewMessage[] = [];
-    for (const m of inputs) {
-      if (!m.system && members && !members.has(m.senderId)) result.push({ kind: 'not-member' });
+    for (const p of job.batch) {
+      const m = p.input;
+      if (!m.system && !members.has(`${job.roomId}:${m.senderId}`)) result.push({ kind: 'not-member' });
+      // Only retries of stored messages are answered as duplicates, and to members only.
       else if (taken.has(key(m)) || seen.has(key(m))) result.push({ kind: 'duplicate' });
       else {
         seen.add(key(m));
@@ -214,21 +227,7 @@ export class RoomWriter {
         result.push(INSERTED_LATER);
       }
     }
-    const notMember = { result: inputs.map((): WriteOutcome => ({ kind: 'not-member' })), writable: [], first: 0 };
-    if (writable.length === 0) {
-      // Only retries of stored messages: they are answered as duplicates to members only.
-      if (soleSender !== undefined && !(await this.repo.membersAmong(job.roomId, [soleSender], trx)).has(soleSender)) return notMember;
-      return { result, writable, first: 0 };
-    }
-    const last = await this.repo.reserveSeqs(job.roomId, writable.length, trx, soleSender);
-    if (last === undefined) {
-      // Nothing of this room is written: its clientIds must not make another room's sends look like duplicates.
-      for (const m of writable) seen.delete(key(m));
-      return notMember;
-    }
-    const first = last - writable.length + 1;
-    writable.forEach((_, i) => allocate(job.roomId, first + i));
-    return { result, writable, first };
+    return { roomId: job.roomId, result, writable, first: 0 };
   }
 
   /** Claims the uploads of image/file messages just written; any refusal rolls the whole transaction back. */
