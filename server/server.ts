@@ -264,6 +264,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     redis: redisClients?.adapter,
     onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
     onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
+    onSetupRefused: () => metrics.socketSetupsRefused.inc(),
   });
 
   // Across nodes through the adapter; a node that does not answer in time is left out of the count.

@@ -17,6 +17,7 @@ import type { MessagesService } from '../messages/messages.service.js';
 import type { Presence } from '../presence/presence.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
+import { Admission } from './admission.js';
 import { registerHandlers } from './handlers.js';
 import { ReadReceipts } from './read-receipts.js';
 import { isoOrNull } from '../db/values.js';
@@ -44,6 +45,8 @@ export interface RealtimeDeps {
   redis: Redis | undefined;
   onSocketCount?: (delta: number) => void;
   onAck?: (event: string, ms: number) => void;
+  /** A handshake refused by admission control (too many set-ups at once). */
+  onSetupRefused?: () => void;
 }
 
 export const userRoom = (id: number) => `user:${id}`;
@@ -116,7 +119,23 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
   if (deps.redis) io.adapter(createAdapter(deps.redis, { streamName: `${deps.config.redisPrefix}:socket.io` }));
 
+  // A set-up holds its slot from here until session:ready (or its failure, or the client going away first).
+  const admission = new Admission({
+    limit: deps.config.socketSetupConcurrency,
+    queue: deps.config.socketSetupQueue,
+    waitMs: QUEUE_WAIT_MS,
+  });
+  const slots = new WeakMap<IoSocket, () => void>();
   io.use(async (socket, next) => {
+    // Before any token or database work: a refused handshake costs next to nothing.
+    const admitted = await admission.enter();
+    if (!admitted.ok) {
+      deps.onSetupRefused?.();
+      return next(busy(admitted.retryAfterMs));
+    }
+    slots.set(socket, admitted.release);
+    // socket.io drops a socket whose client left during the middleware without a 'connection' event.
+    socket.conn.once('close', admitted.release);
     try {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const principal = await withinTime(deps.auth.authenticate(auth?.token), deps.config.socketSetupTimeoutMs);
@@ -128,10 +147,11 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
       socket.data.principal = principal;
       next();
     } catch (err) {
-      next(refusal(err, deps.logger));
+      admitted.release();
+      next(refusal(err, deps.logger, admission.retryAfterMs()));
     }
   });
-  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight));
+  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight).finally(() => slots.get(socket)?.()));
   wireDomainEvents(io, deps);
   const stopWatch = watchRevocations(io, deps);
   return {
@@ -190,6 +210,16 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
   }
 }
 
+/** How long a handshake may wait for a set-up slot before it is refused with a retry hint instead. */
+const QUEUE_WAIT_MS = 2000;
+
+/** The connect_error of a handshake refused by admission control: retryable, with when to come back. */
+function busy(retryAfterMs: number): Error & { data: unknown } {
+  const refused = new Error('SERVICE_UNAVAILABLE') as Error & { data: unknown };
+  refused.data = { code: 'SERVICE_UNAVAILABLE', message: 'the server is busy; retry shortly', retryAfterMs };
+  return refused;
+}
+
 /** Rejects with a timeout error when `work` takes longer than `ms` (the work itself runs on; its answer is dropped). */
 function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -204,11 +234,11 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
  * ended session, too many sockets) keep their code; anything else (database, Redis, a lock wait) is the retryable
  * SERVICE_UNAVAILABLE, never a reason to sign the user out.
  */
-function refusal(err: unknown, logger: Logger): Error & { data: unknown } {
+function refusal(err: unknown, logger: Logger, retryAfterMs: number): Error & { data: unknown } {
   let e = toAppError(err);
   if (e.status >= 500) {
     logger.warn({ err }, 'socket handshake failed; answered SERVICE_UNAVAILABLE');
-    e = new AppError('SERVICE_UNAVAILABLE', 'the server is busy; retry shortly');
+    return busy(retryAfterMs);
   }
   const refused = new Error(e.code) as Error & { data: unknown };
   refused.data = { code: e.code, message: e.message };
