@@ -291,6 +291,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       if (p.userId === this.userId) this.forget(p.roomId);
       this.emit('room:member-left', p);
     });
+    socket.on('presence:many', ({ users }) => {
+      for (const p of users) this.emit('presence', p);
+    });
     socket.on('room:members-read', ({ roomId, reads }) => {
       for (const r of reads)
         if (r.userId !== this.userId) this.emit('room:member-read', { roomId, userId: r.userId, lastReadSeq: r.lastReadSeq });

@@ -19,6 +19,7 @@ import type { RoomsService } from '../rooms/rooms.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { Admission } from './admission.js';
 import { registerHandlers } from './handlers.js';
+import { OnlineAnnouncer } from './presence-announcer.js';
 import { ReadReceipts } from './read-receipts.js';
 import { isoOrNull } from '../db/values.js';
 import { toUserSelf } from '../users/users.repository.js';
@@ -151,13 +152,15 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
       next(refusal(err, deps.logger, admission.retryAfterMs()));
     }
   });
-  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight).finally(() => slots.get(socket)?.()));
+  const announcer = new OnlineAnnouncer(io, (ids) => deps.presence.onlineUserIds(ids));
+  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight, announcer).finally(() => slots.get(socket)?.()));
   wireDomainEvents(io, deps);
   const stopWatch = watchRevocations(io, deps);
   return {
     io,
     async drain(timeoutMs) {
       stopWatch();
+      announcer.close();
       inflight.closing = true;
       await settled(inflight.pending, timeoutMs);
       io.local.disconnectSockets(true);
@@ -166,7 +169,13 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   };
 }
 
-async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, inflight: Inflight): Promise<void> {
+async function onConnection(
+  io: IoServer,
+  socket: IoSocket,
+  deps: RealtimeDeps,
+  inflight: Inflight,
+  announcer: OnlineAnnouncer,
+): Promise<void> {
   const { principal } = socket.data;
   const log = deps.logger.child({ socket: socket.id, userId: principal.userId });
   // Handlers first (events a client sends right after connecting must not be lost), then join user:<id> so
@@ -175,7 +184,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
   await socket.join([userRoom(principal.userId), sessionRoom(principal.sessionId)]);
   deps.onSocketCount?.(1);
   socket.on('disconnect', () => {
-    const work = onDisconnect(io, socket, deps);
+    const work = onDisconnect(io, socket, deps, announcer);
     inflight.disconnects.add(work);
     void work.finally(() => inflight.disconnects.delete(work));
   });
@@ -197,7 +206,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
     socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms, onlineCount });
     if (cameOnline) {
       const targets = [userRoom(principal.userId), ...rooms.map((r) => roomRoom(r.id))];
-      io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });
+      announcer.announce({ userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) }, targets);
     }
   } catch (err) {
     // A database or Redis hiccup is not a revocation: the client reconnects with backoff and keeps its session.
@@ -305,12 +314,13 @@ export function expire(socket: IoSocket): void {
   socket.disconnect(true);
 }
 
-async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps): Promise<void> {
+async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps, announcer: OnlineAnnouncer): Promise<void> {
   deps.onSocketCount?.(-1);
   const { userId } = socket.data.principal;
   try {
     const wentOffline = await deps.presence.disconnect(userId, socket.id);
     if (!wentOffline) return;
+    announcer.cancel(userId);
     const at = (await deps.usersRepo.markLastSeen(userId)) ?? new Date();
     const rooms = [...socket.rooms].filter((r) => r.startsWith('room:'));
     const memberships = rooms.length ? rooms : (await deps.rooms.markers(userId)).map((r) => roomRoom(r.id));
