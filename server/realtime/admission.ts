@@ -11,6 +11,8 @@ export interface AdmissionOptions {
   queue: number;
   /** Longest a queued handshake waits before it is refused instead. */
   waitMs: number;
+  /** Called whenever the number of set-ups running or queued changes (a metrics gauge). */
+  onChange?: (running: number, queued: number) => void;
 }
 
 export type Admitted = { ok: true; release: () => void } | { ok: false; retryAfterMs: number };
@@ -49,15 +51,22 @@ export class Admission {
         timer: setTimeout(() => {
           const i = this.waiting.indexOf(entry);
           if (i >= 0) this.waiting.splice(i, 1);
+          this.changed();
           resolve(this.refuse());
         }, this.o.waitMs),
       };
       this.waiting.push(entry);
+      this.changed();
     });
+  }
+
+  private changed(): void {
+    this.o.onChange?.(this.active, this.waiting.length);
   }
 
   private take(): Admitted {
     this.active += 1;
+    this.changed();
     let released = false;
     return {
       ok: true,
@@ -70,7 +79,7 @@ export class Admission {
         if (next) {
           clearTimeout(next.timer);
           next.admit(this.take());
-        }
+        } else this.changed();
       },
     };
   }

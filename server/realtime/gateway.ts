@@ -48,6 +48,8 @@ export interface RealtimeDeps {
   onAck?: (event: string, ms: number) => void;
   /** A handshake refused by admission control (too many set-ups at once). */
   onSetupRefused?: () => void;
+  /** Socket set-ups running and waiting for a slot, whenever either changes. */
+  onSetups?: (running: number, queued: number) => void;
 }
 
 export const userRoom = (id: number) => `user:${id}`;
@@ -125,6 +127,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
     limit: deps.config.socketSetupConcurrency,
     queue: deps.config.socketSetupQueue,
     waitMs: QUEUE_WAIT_MS,
+    ...(deps.onSetups ? { onChange: deps.onSetups } : {}),
   });
   const slots = new WeakMap<IoSocket, () => void>();
   io.use(async (socket, next) => {
