@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   renderer: () => import('./renderer.js'),
   search: () => import('./search.js'),
   storm: () => import('./storm.js'),
+  users: () => import('./users.js'),
 };
 
 /** What `npm run bench` runs with no name: each measurement once (realtime already covers its three parts). */
