@@ -11,13 +11,10 @@ import type { ProfileSummary } from './profile.js';
 import type { ProfiledCommand, ProfiledResults } from './profiled-server.js';
 import {
   IpcClient,
-  createRoom,
   fmt,
   fmtInt,
   freshDatabase,
-  mapPool,
   quickMode,
-  registerUsers,
   serverEnv,
   sleep,
   spawnNode,
@@ -26,6 +23,7 @@ import {
   verdict,
   type NodeChild,
 } from './realtime-common.js';
+import { seedUsers } from './seed.js';
 import type { StormCommand, StormResults } from './storm-load.js';
 import { freePort, waitForHealth } from '../server/test/processes.js';
 
@@ -111,10 +109,9 @@ export async function run(): Promise<void> {
   const clients = spawnNode('bench/storm-load.ts', {}, ['--max-old-space-size=4096']);
   const ipc = new IpcClient<StormCommand, StormResults>(clients, 'clients');
   try {
-    log(`registering ${fmtInt(n)} users, rooms of ${ROOM_SIZE}`);
-    const users = await registerUsers(server.url, n, 's_', 32);
-    const groups = Array.from({ length: Math.ceil(n / ROOM_SIZE) }, (_, i) => users.slice(i * ROOM_SIZE, (i + 1) * ROOM_SIZE));
-    await mapPool(groups, 4, (g, i) => createRoom(g[0]!, g, `storm ${i}`));
+    log(`seeding ${fmtInt(n)} users with a session each, rooms of ${ROOM_SIZE}`);
+    const seeded = await seedUsers(server.url, db, String(env['JWT_SECRET']), n, ROOM_SIZE);
+    const tokens = seeded.tokens;
     // A fresh process for the measurement, without registration's garbage.
     await stopProfiled(server);
     server = undefined;
@@ -125,7 +122,7 @@ export async function run(): Promise<void> {
     const loadBefore = load();
     await server.ipc.request({ cmd: 'profileStart' });
     const cpu0 = await cpuMs(server);
-    const cold = await ipc.request({ cmd: 'connect', url: server.url, tokens: users.map((u) => u.token), concurrency: 200 });
+    const cold = await ipc.request({ cmd: 'connect', url: server.url, tokens, concurrency: 200 });
     const coldCpu = (await cpuMs(server)) - cpu0;
     const coldProfile = await server.ipc.request({ cmd: 'profileStop' });
     await sleep(2000);
