@@ -1,6 +1,6 @@
 // Conversation features among three people in Chromium against the real server: a room set to "mentions" notifies
 // only for a mention (and @room), the level reaches the user's other device, unread mentions are marked in the list
-// and highlighted in the timeline, "Seen by N" names the readers, system lines speak the reader's language, and
+// and highlighted in the timeline, "Seen by N" under her messages names the readers, system lines speak the reader's language, and
 // the header and member list show who is online.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,15 +100,17 @@ describe('conversation features, three people', () => {
     await bob.page.keyboard.press('Escape');
   });
 
-  it('Bob sees his mention highlighted; Alice sees who read her message', async () => {
+  it('Bob sees his mention highlighted; Alice mentions with the autocomplete', async () => {
     await roomRow(bob.page, ROOM).click();
     const mention = message(bob.page, 'please look at the draft');
     await mention.locator('.mention-self', { hasText: `@${bobUser.username}` }).waitFor();
     expect(await mention.getAttribute('class')).toContain('mentions-me');
     await expect.poll(() => roomRow(bob.page, ROOM).locator('.badge.mention').count()).toBe(0);
     await shot(bob.page, 'conversation-group-02-mention');
+    // Bob looks elsewhere again: what Alice sends next waits for him.
+    await roomRow(bob.page, ELSEWHERE).click();
+    await bob.page.getByRole('heading', { name: ELSEWHERE }).waitFor();
 
-    await roomRow(carol.page, ROOM).click();
     await roomRow(alice.page, ROOM).click();
     // The @ autocomplete: members only (never herself), @room for the owner; keyboard and mouse.
     const box = alice.page.getByRole('textbox', { name: 'Message' });
@@ -129,11 +131,60 @@ describe('conversation features, three people', () => {
     expect(await box.inputValue()).toBe(`Thanks @${bobUser.username} and @${carolUser.username} `);
     await box.fill('');
     await send(alice.page, 'Thanks both');
-    const seen = alice.page.getByTestId('seen');
-    await expect.poll(() => seen.innerText().catch(() => '')).toBe('Seen by 2');
-    const names = await seen.getAttribute('title');
-    expect(names).toContain(bobUser.username);
-    expect(names).toContain(carolUser.username);
+  });
+
+  it('Alice sees who read her messages: "Seen by N" under the newest of hers each reader reached, names on hover', async () => {
+    const thanks = message(alice.page, 'Thanks both');
+    await thanks.waitFor();
+    // The receipt line that belongs to a message of hers is the row's next element.
+    const seenUnder = (text: string) => message(alice.page, text).locator('xpath=following-sibling::*[@data-testid="seen"]').first();
+    const seenLines = alice.page.getByTestId('seen');
+    // Bob read up to "are you around?" before Alice thanked him: that is where his receipt stays for now.
+    await expect
+      .poll(() =>
+        seenUnder('are you around?')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('Seen by 1');
+    expect(await seenUnder('Thanks both').count()).toBe(0);
+
+    await roomRow(bob.page, ROOM).click();
+    await message(bob.page, 'Thanks both').waitFor();
+    const line = seenUnder('Thanks both');
+    await expect.poll(() => line.innerText().catch(() => '')).toBe('Seen by 1');
+    // Bob's receipt moved down: the older line is gone, one line in the room.
+    await expect.poll(() => seenLines.count()).toBe(1);
+    const button = line.getByRole('button');
+    expect(await button.getAttribute('aria-label')).toBe(`Seen by 1: ${bobUser.username}`);
+
+    await roomRow(carol.page, ROOM).click();
+    await message(carol.page, 'Thanks both').waitFor();
+    await expect
+      .poll(() =>
+        line
+          .getByRole('button')
+          .innerText()
+          .catch(() => ''),
+      )
+      .toBe('Seen by 2');
+    const label = (await line.getByRole('button').getAttribute('aria-label')) ?? '';
+    expect(label).toMatch(/^Seen by 2: /);
+    expect(label).toContain(bobUser.username);
+    expect(label).toContain(carolUser.username);
+    expect(await seenLines.count()).toBe(1);
+    // Names on hover, and on keyboard focus, as a tooltip the button is described by.
+    await line.getByRole('button').hover();
+    const tip = alice.page.getByRole('tooltip');
+    await tip.waitFor();
+    expect(await tip.innerText()).toContain(carolUser.username);
+    await alice.page.mouse.move(0, 0);
+    await tip.waitFor({ state: 'detached' });
+    await line.getByRole('button').focus();
+    await tip.waitFor();
+    expect(await line.getByRole('button').getAttribute('aria-describedby')).toBe(await tip.getAttribute('id'));
+    await shot(alice.page, 'conversation-group-03-seen-by');
+    await line.getByRole('button').blur();
   });
 
   it('system lines are in the reader’s language; header and member list show who is online', async () => {
@@ -147,6 +198,6 @@ describe('conversation features, three people', () => {
     const offline = alice.page.getByRole('region', { name: 'Offline — 1' });
     await offline.waitFor();
     expect(await offline.innerText()).toContain(carolUser.username);
-    await shot(alice.page, 'conversation-group-03-online');
+    await shot(alice.page, 'conversation-group-04-online');
   });
 });

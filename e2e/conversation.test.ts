@@ -180,5 +180,10 @@ describe('conversation features, two people', () => {
     await seen.waitFor();
     expect(await seen.innerText()).toBe('Seen');
     await shot(alice.page, 'conversation-04-seen');
+    // Bob answers: "Seen" stays under the last message of Alice's he has read, not under his answer.
+    await send(bob.page, 'Yes, here');
+    await message(alice.page, 'Yes, here').waitFor();
+    expect(await seen.count()).toBe(1);
+    expect(await message(alice.page, 'Are you there?').locator('xpath=following-sibling::*[@data-testid="seen"]').count()).toBe(1);
   });
 });

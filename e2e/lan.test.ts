@@ -4,6 +4,7 @@
 // its session over a reload.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -67,11 +68,23 @@ describe.skipIf(!available)('a LAN server over plain http, reached from another 
   let server: TestServer;
   let browser: Browser;
   let wrapperDir: string;
+  // What the server and the page said, printed only when the test fails (the CI machine is not reachable afterwards).
+  const trail: string[] = [];
+  const keep = (line: string) => {
+    trail.push(line.length > 600 ? `${line.slice(0, 600)}…` : line);
+    if (trail.length > 300) trail.shift();
+  };
+  const serverLog = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) keep(`server ${line}`);
+      done();
+    },
+  });
 
   beforeAll(async () => {
     createNetwork();
     // Bound only to the veth address: the browser can reach it solely across the namespace boundary.
-    server = await startTestServer({ WEB_DIR: path.resolve('renderer/dist'), HOST: SERVER_IP });
+    server = await startTestServer({ WEB_DIR: path.resolve('renderer/dist'), HOST: SERVER_IP, LOG_LEVEL: 'debug' }, serverLog);
     wrapperDir = mkdtempSync(path.join(tmpdir(), 'lan-chromium-'));
     const wrapper = path.join(wrapperDir, 'chromium');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${NS} ${CHROMIUM} "$@"\n`);
@@ -95,9 +108,19 @@ describe.skipIf(!available)('a LAN server over plain http, reached from another 
     context.setDefaultTimeout(Number(process.env['E2E_TIMEOUT_MS'] ?? 15_000));
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('pageerror', (e) => {
+      keep(`page uncaught ${e.stack ?? String(e)}`);
+      errors.push(String(e));
+    });
     page.on('console', (m) => {
+      keep(`page ${m.type()} ${m.text()}`);
       if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('requestfailed', (r) => keep(`page request failed ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('websocket', (ws) => {
+      keep(`page websocket open ${ws.url()}`);
+      ws.on('close', () => keep(`page websocket closed ${ws.url()}`));
+      ws.on('socketerror', (e) => keep(`page websocket error ${e}`));
     });
     const res = await page.goto(server.url);
     expect(res?.headers()['content-security-policy']).not.toContain('upgrade-insecure-requests');
@@ -114,10 +137,38 @@ describe.skipIf(!available)('a LAN server over plain http, reached from another 
     await page.getByRole('button', { name: 'Create room' }).click();
     await page.getByRole('heading', { name: 'Office LAN' }).waitFor();
     const box = page.getByRole('textbox', { name: 'Message' });
+    // The new room takes the caret once the dialog is gone (the dialog used to stay over the room until its history
+    // had loaded, and what was typed meanwhile went nowhere).
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
     await box.fill('Hello over plain http');
     await box.press('Enter');
     // Confirmed by the server (not pending), and stored: the server's own API returns it.
-    await page.locator('.msg:not(.pending) .msg-body', { hasText: 'Hello over plain http' }).waitFor({ timeout: CONFIRM_MS });
+    await page
+      .locator('.msg:not(.pending) .msg-body', { hasText: 'Hello over plain http' })
+      .waitFor({ timeout: CONFIRM_MS })
+      .catch(async (e: unknown) => {
+        const status = await page
+          .locator('[role=status], .connection, .banner')
+          .allTextContents()
+          .catch(() => []);
+        const view = await page
+          .evaluate(() => ({
+            composer: (document.querySelector('textarea') as HTMLTextAreaElement | null)?.value,
+            messages: [...document.querySelectorAll('.msg')].map((m) => `${m.className}: ${m.textContent ?? ''}`),
+            main: document.querySelector('main')?.textContent?.slice(0, 800),
+            hash: location.hash,
+            stored: Object.keys(localStorage).map((k) => `${k}=${(localStorage.getItem(k) ?? '').slice(0, 300)}`),
+          }))
+          .catch((err: unknown) => String(err));
+        const login = await server.api.post('/api/auth/login').send({ login: `lan_${tag}`, password: 'correct horse battery' });
+        const token = (login.body as { accessToken?: string }).accessToken ?? '';
+        const stored = await server.api.get('/api/rooms/1/messages').set('Authorization', `Bearer ${token}`);
+        console.error(`Stored: ${login.status} ${JSON.stringify(stored.body)}`);
+        console.error(
+          `LAN send not confirmed. Status texts: ${JSON.stringify(status)}\nView: ${JSON.stringify(view)}\n${trail.join('\n')}`,
+        );
+        throw e;
+      });
     await shot(page, 'lan-sent');
 
     await page.reload();

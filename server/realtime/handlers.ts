@@ -105,9 +105,11 @@ export function registerHandlers(socket: IoSocket, deps: RealtimeDeps, log: Logg
           }
           reply({ ok: true, ...result });
           deps.onAck?.(event, performance.now() - started);
+          log.debug({ event, ms: Math.round(performance.now() - started) }, 'socket event answered');
         } catch (err) {
           const e = toAppError(err);
           if (e.status >= 500) log.error({ err, event }, 'socket event failed');
+          else log.debug({ event, code: e.code }, 'socket event refused');
           reply({ ok: false, error: e.toBody() });
         }
       }) as never,

@@ -13,6 +13,8 @@ import { indexText, type QueryPart } from './terms.js';
 
 /** Postings per INSERT statement (3 placeholders each, far under MySQL's 65,535). */
 const CHUNK = 5000;
+/** Up to this many rooms, a search reads each room's newest matches on its own and merges them (see `merged`). */
+const PER_ROOM_UNION_MAX = 200;
 
 function postings(rows: readonly { id: number; room_id: number; terms: string }[]) {
   return rows.flatMap((r) => [...new Set(r.terms.split(' '))].map((term) => ({ room_id: r.room_id, term, message_id: r.id })));
@@ -87,13 +89,32 @@ export class MysqlTermSearch extends MessageSearchTable {
     return q.orderBy('t.message_id', 'desc').limit(filter.limit).select({ id: 't.message_id' });
   }
 
+  /**
+   * One newest-first range read per room, merged: each room's part stops after `limit` matches (a backward walk of
+   * the (room_id, term, message_id) key), so a common word costs at most rooms x limit postings instead of sorting
+   * every posting of the word in all the caller's rooms. Past PER_ROOM_UNION_MAX rooms the statement itself gets
+   * too long to be worth it, and one ranged query over all of them is used.
+   */
+  private merged(filter: SearchFilter): { sql: string; bindings: readonly Knex.RawBinding[] } {
+    if (filter.roomIds.length === 1 || filter.roomIds.length > PER_ROOM_UNION_MAX) {
+      const { sql, bindings } = this.query(filter).toSQL();
+      return { sql, bindings: bindings as Knex.RawBinding[] };
+    }
+    const parts = filter.roomIds.map((roomId) => this.query({ ...filter, roomIds: [roomId] }).toSQL());
+    return {
+      sql: `SELECT id FROM (${parts.map((p) => `(${p.sql})`).join(' UNION ALL ')}) AS per_room ORDER BY id DESC LIMIT ?`,
+      bindings: [...parts.flatMap((p) => p.bindings as Knex.RawBinding[]), filter.limit],
+    };
+  }
+
   async find(filter: SearchFilter): Promise<number[]> {
-    const rows = (await this.query(filter)) as { id: number }[];
+    const { sql, bindings } = this.merged(filter);
+    const [rows] = (await this.knex.raw(sql, bindings as Knex.RawBinding[])) as [{ id: number }[]];
     return rows.map((r) => Number(r.id));
   }
 
   async explain(filter: SearchFilter): Promise<string> {
-    const { sql, bindings } = this.query(filter).toSQL();
+    const { sql, bindings } = this.merged(filter);
     const [rows] = (await this.knex.raw(`EXPLAIN ${sql}`, bindings as Knex.RawBinding[])) as [
       { table: string; type: string; key: string | null; Extra: string | null }[],
     ];

@@ -190,6 +190,7 @@ export const en = {
     seen: 'Seen',
     seenBy_one: 'Seen by {{count}}',
     seenBy_other: 'Seen by {{count}}',
+    seenByNames: '{{seen}}: {{names}}',
   },
   system: {
     someone: 'Someone',

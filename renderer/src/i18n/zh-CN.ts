@@ -189,6 +189,7 @@ export const zhCN: Resources = {
     seen: '已读',
     seenBy_one: '{{count}} 人已读',
     seenBy_other: '{{count}} 人已读',
+    seenByNames: '{{seen}}：{{names}}',
   },
   system: {
     someone: '有人',

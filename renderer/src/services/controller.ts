@@ -219,10 +219,13 @@ export class AppController {
     }
   }
 
+  // Creating, opening a direct room and joining resolve once the room is shown, not once its history has loaded:
+  // the dialog that asked closes in the same moment, instead of staying over the room (and taking the keys typed
+  // into it) for as long as the history takes on a slow link.
   async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {
     const room = await this.api.createRoom(input);
     this.s.upsertRoom(room);
-    await this.openRoom(room.id);
+    void this.openRoom(room.id);
     return room;
   }
 
@@ -230,13 +233,13 @@ export class AppController {
     const room = await this.api.openDirect(userId);
     this.s.upsertRoom(room);
     if (room.peer) this.s.setOnline(room.peer.id, room.peer.online);
-    await this.openRoom(room.id);
+    void this.openRoom(room.id);
   }
 
   async join(roomId: number): Promise<void> {
     const room = await this.api.join(roomId);
     this.s.upsertRoom(room);
-    await this.openRoom(room.id);
+    void this.openRoom(room.id);
   }
 
   async leave(roomId: number): Promise<void> {

@@ -61,7 +61,7 @@ export function QuickSwitcher() {
 
   const pick = async (item: SwitcherItem) => {
     try {
-      if (item.kind === 'room') await controller.openRoom(item.room.id);
+      if (item.kind === 'room') void controller.openRoom(item.room.id);
       else if (item.kind === 'person') await controller.openDirect(item.user.id);
       else await controller.join(item.room.id);
       close(null);

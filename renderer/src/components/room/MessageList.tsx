@@ -8,12 +8,14 @@ import { Icon } from '../Icon.js';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { continuesRun, startsDay } from '../../lib/grouping.js';
+import { receiptLines } from '../../lib/receipts.js';
 import { useAppStore } from '../../store/index.js';
-import { selectOutbox, selectProfiles, selectReceipts, selectRoom, selectSelfId, selectTimeline } from '../../store/selectors.js';
+import { selectOutbox, selectReceipts, selectRoom, selectSelfId, selectTimeline } from '../../store/selectors.js';
 import { useController } from '../context.js';
 import { ChatScroller, type ChatScrollerHandle } from './ChatScroller.js';
 import { JumpContext, type JumpApi } from './jump.js';
 import { MessageItem, PendingItem } from './MessageItem.js';
+import { SeenBy } from './SeenBy.js';
 
 /** Where the first unread message lands: this far below the top, so the "New messages" line above it shows. */
 const LANDING_OFFSET = 40;
@@ -39,7 +41,6 @@ export function MessageList({ roomId }: { roomId: number }) {
   const [arrivalBase, setArrivalBase] = useState<number | null>(null);
 
   const receipts = useAppStore(selectReceipts(roomId));
-  const profiles = useAppStore(selectProfiles);
   const [highlight, setHighlight] = useState<number | null>(null);
 
   const items = timeline.items;
@@ -65,31 +66,13 @@ export function MessageList({ roomId }: { roomId: number }) {
     return null;
   }, [items, readAtOpen, firstSeq, selfId]);
 
-  // Read receipts under the newest message: "Seen" in a direct room once the peer has read my last message;
-  // "Seen by N" (names on hover) in a group, counting members other than the sender and me.
-  const last = items[items.length - 1];
+  // Read receipts under my messages (lib/receipts.ts): in a direct room "Seen" under the newest one the peer has read;
+  // in a group "Seen by N" wherever the set of readers changes, names on hover and focus.
   const peerId = room?.kind === 'direct' ? (room.peer?.id ?? null) : null;
-  const seenLine = useMemo(() => {
-    if (!last || last.kind === 'system' || last.deletedAt !== null) return null;
-    if (peerId !== null) {
-      if (last.sender.id !== selfId || (receipts[peerId] ?? 0) < last.seq) return null;
-      return (
-        <div className="seen own" data-testid="seen">
-          {t('receipts.seen')}
-        </div>
-      );
-    }
-    const readers = Object.entries(receipts)
-      .filter(([id, seq]) => seq >= last.seq && Number(id) !== last.sender.id && Number(id) !== selfId)
-      .map(([id]) => Number(id));
-    if (readers.length === 0) return null;
-    const names = readers.map((id) => profiles[id]?.displayName ?? t('system.someone')).join(', ');
-    return (
-      <div className={`seen${last.sender.id === selfId ? ' own' : ''}`} title={names} data-testid="seen">
-        {t('receipts.seenBy', { count: readers.length })}
-      </div>
-    );
-  }, [last, peerId, receipts, profiles, selfId, t]);
+  const seen = useMemo(() => {
+    const markers = peerId !== null ? { [peerId]: receipts[peerId] ?? 0 } : receipts;
+    return receiptLines(items, markers, selfId);
+  }, [items, receipts, peerId, selfId]);
 
   const renderRow = useCallback(
     (index: number) => {
@@ -115,7 +98,7 @@ export function MessageList({ roomId }: { roomId: number }) {
               roomId={roomId}
               highlighted={m.seq === highlight}
             />
-            {i === items.length - 1 && seenLine}
+            {seen.has(m.seq) && <SeenBy readers={seen.get(m.seq)!} direct={peerId !== null} />}
           </>
         );
       }
@@ -125,7 +108,7 @@ export function MessageList({ roomId }: { roomId: number }) {
       const prev = j === 0 ? last : undefined;
       return <PendingItem entry={e} grouped={j > 0 || continuesRun(prev, selfId, e)} />;
     },
-    [items, outbox, firstSeq, selfId, roomId, firstUnread, t, highlight, seenLine],
+    [items, outbox, firstSeq, selfId, roomId, firstUnread, t, highlight, seen, peerId],
   );
 
   const rowKey = useCallback(
