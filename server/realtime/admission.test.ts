@@ -14,7 +14,8 @@ let users: TestUser[];
 const BURST = 20;
 
 beforeAll(async () => {
-  t = await startTestServer({ SOCKET_SETUP_CONCURRENCY: '1', SOCKET_SETUP_QUEUE: '0', DB_POOL_MAX: '1' });
+  // A long set-up timeout: on a loaded machine the stalled set-up must not give up before the test releases it.
+  t = await startTestServer({ SOCKET_SETUP_CONCURRENCY: '1', SOCKET_SETUP_QUEUE: '0', DB_POOL_MAX: '1', SOCKET_SETUP_TIMEOUT_MS: '60000' });
   users = [];
   for (let i = 0; i < BURST; i++) users.push(await t.register());
 }, 60_000);

@@ -10,7 +10,7 @@ import { collect, connectReady, connectSocket, tokenSource, waitFor, type Client
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ DB_POOL_MAX: '1' });
+  t = await startTestServer({ DB_POOL_MAX: '1', SOCKET_SETUP_TIMEOUT_MS: '60000' });
 });
 afterAll(async () => {
   await t?.close();
