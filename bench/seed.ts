@@ -9,7 +9,10 @@ import { createRoom, registerUsers, type BenchDatabase } from './realtime-common
 type Row = Record<string, unknown>;
 
 async function insertBatches(db: BenchDatabase, table: string, rows: Row[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.knex()(table).insert(rows.slice(i, i + 500));
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .knex()(table)
+      .insert(rows.slice(i, i + 500));
 }
 
 /** `n` users with a live session each, in private rooms of `roomSize` (consecutive users); their access tokens. */
@@ -26,7 +29,10 @@ export async function seedUsers(
   const userT = (await k('users').where('id', a!.id).first()) as Row;
   const sessionT = (await k('sessions').where('user_id', a!.id).first()) as Row;
   const roomT = (await k('rooms').orderBy('id', 'desc').first()) as Row;
-  const memberT = (await k('room_members').where('room_id', roomT['id'] as number).where('user_id', a!.id).first()) as Row;
+  const memberT = (await k('room_members')
+    .where('room_id', roomT['id'] as number)
+    .where('user_id', a!.id)
+    .first()) as Row;
   const tag = randomBytes(3).toString('hex');
 
   const strip = ({ id: _id, ...rest }: Row) => rest;
@@ -49,7 +55,9 @@ export async function seedUsers(
     'sessions',
     ids.map((userId) => ({ ...strip(sessionT), user_id: userId, family_id: null, refresh_token_hash: randomBytes(32).toString('hex') })),
   );
-  await k('sessions').whereNull('family_id').update({ family_id: k.ref('id') });
+  await k('sessions')
+    .whereNull('family_id')
+    .update({ family_id: k.ref('id') });
   const sessions = new Map(
     ((await k('sessions').whereIn('user_id', ids).select('id', 'user_id')) as { id: number; user_id: number }[]).map((r) => [
       Number(r.user_id),
@@ -61,7 +69,12 @@ export async function seedUsers(
   await insertBatches(
     db,
     'rooms',
-    Array.from({ length: roomCount }, (_, r) => ({ ...strip(roomT), name: `storm ${tag} ${r}`, created_by: ids[r * roomSize], last_seq: 0 })),
+    Array.from({ length: roomCount }, (_, r) => ({
+      ...strip(roomT),
+      name: `storm ${tag} ${r}`,
+      created_by: ids[r * roomSize],
+      last_seq: 0,
+    })),
   );
   const roomIds = ((await k('rooms').where('name', 'like', `storm ${tag} %`).select('id', 'name')) as { id: number; name: string }[])
     .sort((x, y) => Number(x.name.split(' ')[2]) - Number(y.name.split(' ')[2]))
