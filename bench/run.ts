@@ -18,6 +18,9 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'realtime-receipts': () => import('./realtime-receipts.js'),
   renderer: () => import('./renderer.js'),
   search: () => import('./search.js'),
+  storm: () => import('./storm.js'),
+  users: () => import('./users.js'),
+  'fanout-rounds': () => import('./fanout-rounds.js'),
 };
 
 /** What `npm run bench` runs with no name: each measurement once (realtime already covers its three parts). */

@@ -67,6 +67,11 @@ export interface RealtimeEvents {
   typing: [Payload<'typing'>];
   presence: [Payload<'presence'>];
   'user:updated': [Payload<'user:updated'>];
+  /**
+   * The server turned the connection away for now (SERVICE_UNAVAILABLE: busy, or a transient failure) and the client
+   * retries in `inMs` (the server's `retryAfterMs` hint, when it gave one, with jitter). Still signed in.
+   */
+  retry: [{ code: string; retryAfterMs: number | null; inMs: number }];
 }
 
 const PASSTHROUGH = [
@@ -81,6 +86,20 @@ const PASSTHROUGH = [
   'presence',
   'user:updated',
 ] as const;
+/** Reconnect backoff after a transport drop: 0.5 s doubling to 5 s, ±50% (full jitter after a mass drop). */
+const RECONNECT_DELAY_MS = 500;
+const RECONNECT_DELAY_MAX_MS = 5000;
+const JITTER = 0.5;
+/** Longest wait a chain of busy refusals widens to. */
+const MAX_BUSY_WAIT_MS = 60_000;
+
+/** The server's `retryAfterMs` on a refused handshake (docs/PROTOCOL.md), when it sent a usable one. */
+function retryHint(err: Error): number | undefined {
+  const data = (err as Error & { data?: unknown }).data;
+  const ms = typeof data === 'object' && data !== null ? (data as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_BUSY_WAIT_MS) : undefined;
+}
+
 const FINAL_SEND_ERRORS = new Set([
   'VALIDATION_FAILED',
   'FORBIDDEN',
@@ -107,6 +126,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private forceRefresh = false;
   private authFailures = 0;
   private reconnectAttempts = 0;
+  /** Busy refusals in a row (SERVICE_UNAVAILABLE with a retry hint): each one widens the wait. */
+  private busyRefusals = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   /** Highest seq delivered per room; everything up to it has been delivered, in order. */
@@ -159,9 +180,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.setState('connecting');
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.options.serverUrl, {
       path: '/socket.io',
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 10_000,
-      randomizationFactor: 0.5,
+      reconnectionDelay: RECONNECT_DELAY_MS,
+      reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+      randomizationFactor: JITTER,
       ...this.options.socketOptions,
       autoConnect: false,
       auth: (cb) => {
@@ -201,14 +222,25 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.setState('offline');
   }
 
-  private scheduleReconnect(): void {
+  /**
+   * Reconnects later. With the server's `retryAfterMs` (it is busy): that long, widened by half again for each busy
+   * refusal in a row, with ±50% jitter so the refused do not come back together. Without: exponential backoff.
+   */
+  private scheduleReconnect(retryAfterMs?: number): number | undefined {
     if (this.closed) return;
     clearTimeout(this.reconnectTimer);
-    const base = Math.min(10_000, 500 * 2 ** Math.min(this.reconnectAttempts, 5));
-    const delay = base * (0.5 + Math.random());
-    this.reconnectAttempts += 1;
+    let delay: number;
+    if (retryAfterMs !== undefined) {
+      delay = Math.min(MAX_BUSY_WAIT_MS, retryAfterMs * 1.5 ** this.busyRefusals) * (0.5 + Math.random());
+      this.busyRefusals += 1;
+    } else {
+      const base = Math.min(RECONNECT_DELAY_MAX_MS, RECONNECT_DELAY_MS * 2 ** Math.min(this.reconnectAttempts, 5));
+      delay = base * (1 - JITTER + 2 * JITTER * Math.random());
+      this.reconnectAttempts += 1;
+    }
     this.setState('reconnecting');
     this.reconnectTimer = setTimeout(() => this.socket?.connect(), delay);
+    return delay;
   }
 
   private endSession(code: SessionEndCode): void {
@@ -230,13 +262,20 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.forceRefresh = true;
         return this.scheduleReconnect();
       }
-      // SERVICE_UNAVAILABLE (a database or Redis hiccup), TOO_MANY_SOCKETS, transport errors: jittered backoff.
-      // socket.io's manager retries transport errors on its own; anything it gave up on, we retry.
-      if (socket.active) this.setState('reconnecting');
-      else this.scheduleReconnect();
+      // SERVICE_UNAVAILABLE (busy, or a database or Redis hiccup), TOO_MANY_SOCKETS, transport errors: jittered
+      // backoff, as long as the server's retryAfterMs when it gave one. socket.io's manager retries transport errors
+      // on its own; anything it gave up on, we retry.
+      if (socket.active) return this.setState('reconnecting');
+      const hint = retryHint(err);
+      const inMs = this.scheduleReconnect(hint);
+      if (code === 'SERVICE_UNAVAILABLE' && inMs !== undefined)
+        this.emit('retry', { code, retryAfterMs: hint ?? null, inMs: Math.round(inMs) });
     });
     socket.on('disconnect', (reason) => {
       if (this.closed) return;
+      // The server vanished (crash, restart, network): everyone on it dropped at the same moment, so spread the
+      // reconnects over the whole backoff step (full jitter) instead of bunching them around its middle.
+      if (reason === 'transport close' || reason === 'transport error' || reason === 'ping timeout') socket.io.randomizationFactor(1);
       if (socket.active) this.setState('reconnecting');
       else if (reason === 'io server disconnect') this.scheduleReconnect();
     });
@@ -261,6 +300,9 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       if (p.userId === this.userId) this.forget(p.roomId);
       this.emit('room:member-left', p);
     });
+    socket.on('presence:many', ({ users }) => {
+      for (const p of users) this.emit('presence', p);
+    });
     socket.on('room:members-read', ({ roomId, reads }) => {
       for (const r of reads)
         if (r.userId !== this.userId) this.emit('room:member-read', { roomId, userId: r.userId, lastReadSeq: r.lastReadSeq });
@@ -278,6 +320,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private async onReady(ready: SessionReady): Promise<void> {
     this.authFailures = 0;
     this.reconnectAttempts = 0;
+    this.busyRefusals = 0;
+    this.socket?.io.randomizationFactor(JITTER);
     this.userId = ready.user.id;
     const listed = new Set(ready.rooms.map((r) => r.id));
     for (const room of ready.rooms) {

@@ -59,6 +59,8 @@ export interface ServerToClientEvents {
   'message:reactions': (payload: ReactionsChange) => void;
   typing: (payload: { roomId: number; userId: number; typing: boolean }) => void;
   presence: (payload: { userId: number; online: boolean; lastSeenAt: string | null }) => void;
+  /** Several users came online in the same short window (a reconnect storm): one event per room instead of many. */
+  'presence:many': (payload: { users: { userId: number; online: boolean; lastSeenAt: string | null }[] }) => void;
   /** A user changed their display name or avatar (added to PROTOCOL.md's list): to the members of their rooms and themselves. */
   'user:updated': (user: UserPublic) => void;
   /** The session ended (`code` says why; `reason` is text for logs only); the socket is disconnected right after. */

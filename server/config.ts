@@ -99,6 +99,8 @@ const EnvSchema = z.object({
   REFRESH_GRACE_SECONDS: int('REFRESH_GRACE_SECONDS', 60, 0, 3600),
   REVOCATION_CHECK_MS: int('REVOCATION_CHECK_MS', 1000, 100, 10_000),
   SOCKET_SETUP_TIMEOUT_MS: int('SOCKET_SETUP_TIMEOUT_MS', 5000, 200, 60_000),
+  SOCKET_SETUP_CONCURRENCY: int('SOCKET_SETUP_CONCURRENCY', 256, 1, 100_000),
+  SOCKET_SETUP_QUEUE: int('SOCKET_SETUP_QUEUE', 1024, 0, 1_000_000),
   TRUST_PROXY: z
     .enum(['true', 'false', '0', '1', '2', '3'])
     .default('false')
@@ -186,6 +188,12 @@ export interface Config {
   revocationCheckMs: number;
   /** A socket handshake whose database work takes longer is refused with the retryable SERVICE_UNAVAILABLE. */
   socketSetupTimeoutMs: number;
+  /**
+   * Admission control: socket set-ups (handshake to session:ready) running at once, and how many more may wait for a
+   * slot; the rest are refused at once with SERVICE_UNAVAILABLE and a `retryAfterMs` hint (docs/PROTOCOL.md).
+   */
+  socketSetupConcurrency: number;
+  socketSetupQueue: number;
   trustProxy: number;
   /**
    * When HSTS and CSP upgrade-insecure-requests are sent: 'auto' = only on requests that came over TLS (directly, or
@@ -333,6 +341,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
     revocationCheckMs: e.REVOCATION_CHECK_MS,
     socketSetupTimeoutMs: e.SOCKET_SETUP_TIMEOUT_MS,
+    socketSetupConcurrency: e.SOCKET_SETUP_CONCURRENCY,
+    socketSetupQueue: e.SOCKET_SETUP_QUEUE,
     trustProxy: e.TRUST_PROXY,
     httpsHeaders: e.HTTPS_HEADERS,
     dbPoolMax: e.DB_POOL_MAX,

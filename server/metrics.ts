@@ -15,6 +15,10 @@ export interface Metrics {
    * (`const end = metrics.ackLatency.startTimer({ event: 'message:send' }); ... end();`).
    */
   ackLatency: Histogram<'event'>;
+  /** Socket handshakes refused by admission control (too many set-ups at once; answered SERVICE_UNAVAILABLE). */
+  socketSetupsRefused: Counter;
+  /** Socket set-ups (handshake to session:ready) by state: `running`, or `queued` for a slot. */
+  socketSetups: Gauge<'state'>;
   /** Messages committed to the database by this node (counted from the `message:new` domain event). */
   messagesPersisted: Counter<'kind'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -78,6 +82,17 @@ export function createMetrics(deps: MetricsDeps): Metrics {
   const socketsConnected = new Gauge({
     name: 'messenger_sockets_connected',
     help: 'Socket.IO connections currently open on this node.',
+    registers: [registry],
+  });
+  const socketSetupsRefused = new Counter({
+    name: 'messenger_socket_setups_refused_total',
+    help: 'Socket handshakes refused by admission control (SERVICE_UNAVAILABLE with retryAfterMs).',
+    registers: [registry],
+  });
+  const socketSetups = new Gauge({
+    name: 'messenger_socket_setups',
+    help: 'Socket set-ups in progress (running) and waiting for a slot (queued).',
+    labelNames: ['state'] as const,
     registers: [registry],
   });
   const ackLatency = new Histogram({
@@ -158,6 +173,8 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     registry,
     socketsConnected,
     ackLatency,
+    socketSetupsRefused,
+    socketSetups,
     messagesPersisted,
     httpDuration,
     middleware: [timing, endpoint],

@@ -316,6 +316,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     redis: redisClients?.adapter,
     onSocketCount: (delta) => metrics.socketsConnected.inc(delta),
     onAck: (event, ms) => metrics.ackLatency.observe({ event }, ms / 1000),
+    onSetupRefused: () => metrics.socketSetupsRefused.inc(),
+    onSetups: (running, queued) => {
+      metrics.socketSetups.set({ state: 'running' }, running);
+      metrics.socketSetups.set({ state: 'queued' }, queued);
+    },
   });
 
   // Across nodes through the adapter; a node that does not answer in time is left out of the count.

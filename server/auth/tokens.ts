@@ -1,6 +1,6 @@
 // JWT access tokens (jsonwebtoken; HS256 only, algorithm allow-list, iss/aud/exp/iat/sub/sid) and opaque refresh
 // tokens (stored hashed).
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AppError } from '../errors.js';
 
@@ -15,6 +15,11 @@ export interface AccessClaims {
 
 export class TokenService {
   private readonly successorKey: Buffer;
+  /**
+   * The HMAC key as a KeyObject, made once: given the secret as a string, jsonwebtoken first tries (and fails) to parse
+   * it as a public key on every verify, a thrown exception per socket handshake and request (bench/storm.ts profile).
+   */
+  private readonly verifyKey: KeyObject;
 
   constructor(
     private readonly secret: string,
@@ -22,6 +27,7 @@ export class TokenService {
   ) {
     // A key of its own for refresh successors, derived from the secret, so it never doubles as the JWT key.
     this.successorKey = createHmac('sha256', secret).update('refresh-successor/v1').digest();
+    this.verifyKey = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   signAccess(userId: number, sessionId: number): Promise<{ token: string; expiresAt: Date }> {
@@ -43,7 +49,7 @@ export class TokenService {
     }
     let payload: jwt.JwtPayload;
     try {
-      const decoded = jwt.verify(token, this.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, complete: false });
+      const decoded = jwt.verify(token, this.verifyKey, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, complete: false });
       if (typeof decoded === 'string') throw new Error('not a claims object');
       payload = decoded;
     } catch (err) {

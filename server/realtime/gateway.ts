@@ -17,7 +17,9 @@ import type { MessagesService } from '../messages/messages.service.js';
 import type { Presence } from '../presence/presence.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
+import { Admission } from './admission.js';
 import { registerHandlers } from './handlers.js';
+import { OnlineAnnouncer } from './presence-announcer.js';
 import { ReadReceipts } from './read-receipts.js';
 import { isoOrNull } from '../db/values.js';
 import { toUserSelf } from '../users/users.repository.js';
@@ -44,6 +46,10 @@ export interface RealtimeDeps {
   redis: Redis | undefined;
   onSocketCount?: (delta: number) => void;
   onAck?: (event: string, ms: number) => void;
+  /** A handshake refused by admission control (too many set-ups at once). */
+  onSetupRefused?: () => void;
+  /** Socket set-ups running and waiting for a slot, whenever either changes. */
+  onSetups?: (running: number, queued: number) => void;
 }
 
 export const userRoom = (id: number) => `user:${id}`;
@@ -116,7 +122,24 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   });
   if (deps.redis) io.adapter(createAdapter(deps.redis, { streamName: `${deps.config.redisPrefix}:socket.io` }));
 
+  // A set-up holds its slot from here until session:ready (or its failure, or the client going away first).
+  const admission = new Admission({
+    limit: deps.config.socketSetupConcurrency,
+    queue: deps.config.socketSetupQueue,
+    waitMs: QUEUE_WAIT_MS,
+    ...(deps.onSetups ? { onChange: deps.onSetups } : {}),
+  });
+  const slots = new WeakMap<IoSocket, () => void>();
   io.use(async (socket, next) => {
+    // Before any token or database work: a refused handshake costs next to nothing.
+    const admitted = await admission.enter();
+    if (!admitted.ok) {
+      deps.onSetupRefused?.();
+      return next(busy(admitted.retryAfterMs));
+    }
+    slots.set(socket, admitted.release);
+    // socket.io drops a socket whose client left during the middleware without a 'connection' event.
+    socket.conn.once('close', admitted.release);
     try {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
       const principal = await withinTime(deps.auth.authenticate(auth?.token), deps.config.socketSetupTimeoutMs);
@@ -128,16 +151,19 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
       socket.data.principal = principal;
       next();
     } catch (err) {
-      next(refusal(err, deps.logger));
+      admitted.release();
+      next(refusal(err, deps.logger, admission.retryAfterMs()));
     }
   });
-  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight));
+  const announcer = new OnlineAnnouncer(io, (ids) => deps.presence.onlineUserIds(ids));
+  io.on('connection', (socket) => void onConnection(io, socket, deps, inflight, announcer).finally(() => slots.get(socket)?.()));
   wireDomainEvents(io, deps);
   const stopWatch = watchRevocations(io, deps);
   return {
     io,
     async drain(timeoutMs) {
       stopWatch();
+      announcer.close();
       inflight.closing = true;
       await settled(inflight.pending, timeoutMs);
       io.local.disconnectSockets(true);
@@ -146,7 +172,13 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   };
 }
 
-async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, inflight: Inflight): Promise<void> {
+async function onConnection(
+  io: IoServer,
+  socket: IoSocket,
+  deps: RealtimeDeps,
+  inflight: Inflight,
+  announcer: OnlineAnnouncer,
+): Promise<void> {
   const { principal } = socket.data;
   const log = deps.logger.child({ socket: socket.id, userId: principal.userId });
   // Handlers first (events a client sends right after connecting must not be lost), then join user:<id> so
@@ -155,7 +187,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
   await socket.join([userRoom(principal.userId), sessionRoom(principal.sessionId)]);
   deps.onSocketCount?.(1);
   socket.on('disconnect', () => {
-    const work = onDisconnect(io, socket, deps);
+    const work = onDisconnect(io, socket, deps, announcer);
     inflight.disconnects.add(work);
     void work.finally(() => inflight.disconnects.delete(work));
   });
@@ -177,7 +209,7 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
     socket.emit('session:ready', { user: toUserSelf(principal.user, true), rooms, onlineCount });
     if (cameOnline) {
       const targets = [userRoom(principal.userId), ...rooms.map((r) => roomRoom(r.id))];
-      io.to(targets).emit('presence', { userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) });
+      announcer.announce({ userId: principal.userId, online: true, lastSeenAt: isoOrNull(principal.user.last_seen_at) }, targets);
     }
   } catch (err) {
     // A database or Redis hiccup is not a revocation: the client reconnects with backoff and keeps its session.
@@ -188,6 +220,16 @@ async function onConnection(io: IoServer, socket: IoSocket, deps: RealtimeDeps, 
     });
     socket.disconnect(true);
   }
+}
+
+/** How long a handshake may wait for a set-up slot before it is refused with a retry hint instead. */
+const QUEUE_WAIT_MS = 2000;
+
+/** The connect_error of a handshake refused by admission control: retryable, with when to come back. */
+function busy(retryAfterMs: number): Error & { data: unknown } {
+  const refused = new Error('SERVICE_UNAVAILABLE') as Error & { data: unknown };
+  refused.data = { code: 'SERVICE_UNAVAILABLE', message: 'the server is busy; retry shortly', retryAfterMs };
+  return refused;
 }
 
 /** Rejects with a timeout error when `work` takes longer than `ms` (the work itself runs on; its answer is dropped). */
@@ -204,11 +246,11 @@ function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
  * ended session, too many sockets) keep their code; anything else (database, Redis, a lock wait) is the retryable
  * SERVICE_UNAVAILABLE, never a reason to sign the user out.
  */
-function refusal(err: unknown, logger: Logger): Error & { data: unknown } {
-  let e = toAppError(err);
+function refusal(err: unknown, logger: Logger, retryAfterMs: number): Error & { data: unknown } {
+  const e = toAppError(err);
   if (e.status >= 500) {
     logger.warn({ err }, 'socket handshake failed; answered SERVICE_UNAVAILABLE');
-    e = new AppError('SERVICE_UNAVAILABLE', 'the server is busy; retry shortly');
+    return busy(retryAfterMs);
   }
   const refused = new Error(e.code) as Error & { data: unknown };
   refused.data = { code: e.code, message: e.message };
@@ -275,12 +317,13 @@ export function expire(socket: IoSocket): void {
   socket.disconnect(true);
 }
 
-async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps): Promise<void> {
+async function onDisconnect(io: IoServer, socket: IoSocket, deps: RealtimeDeps, announcer: OnlineAnnouncer): Promise<void> {
   deps.onSocketCount?.(-1);
   const { userId } = socket.data.principal;
   try {
     const wentOffline = await deps.presence.disconnect(userId, socket.id);
     if (!wentOffline) return;
+    announcer.cancel(userId);
     const at = (await deps.usersRepo.markLastSeen(userId)) ?? new Date();
     const rooms = [...socket.rooms].filter((r) => r.startsWith('room:'));
     const memberships = rooms.length ? rooms : (await deps.rooms.markers(userId)).map((r) => roomRoom(r.id));

@@ -146,15 +146,27 @@ export class RoomsRepository {
   }
 
   /** Everyone who shares a live room with the user (the user included): whose presence they can see. */
+  /** Everyone who shares a live room with the user (the user included). Batched: a reconnect storm asks it per socket. */
   async coMemberIds(userId: number): Promise<number[]> {
+    return (await this.coMembers.load(userId)) ?? [];
+  }
+
+  private readonly coMembers = new Batcher<number, number[]>(async (userIds) => {
     const rows = (await this.knex('room_members as mine')
       .join('rooms as r', 'r.id', 'mine.room_id')
       .join('room_members as rm', 'rm.room_id', 'mine.room_id')
-      .where('mine.user_id', userId)
+      .whereIn('mine.user_id', userIds)
       .whereNull('r.deleted_at')
-      .distinct('rm.user_id')) as { user_id: number }[];
-    return rows.map((r) => num(r.user_id));
-  }
+      .distinct('mine.user_id as of', 'rm.user_id')) as { of: number; user_id: number }[];
+    const byUser = new Map<number, number[]>();
+    for (const r of rows) {
+      const of = num(r.of);
+      let list = byUser.get(of);
+      if (!list) byUser.set(of, (list = []));
+      list.push(num(r.user_id));
+    }
+    return byUser;
+  });
 
   /** Moves the read marker forward only; returns the marker after the update. */
   async markRead(roomId: number, userId: number, seq: number): Promise<{ changed: boolean; lastReadSeq: number }> {

@@ -1,0 +1,68 @@
+// "Came online" announcements, coalesced while many arrive at once. In a reconnect storm every user comes back
+// within seconds and each one's announcement went to every member of their rooms: a room of 100 cost 100 x 100 packets,
+// the largest share of a handshake's CPU (bench/storm.ts). Now the first announcement after a quiet spell goes out at
+// once, exactly as before (`presence`); those arriving in the next WINDOW_MS are held and sent together, one
+// `presence:many` per room (a lone one still as `presence`), so a storm costs a room a few packets per member.
+import type { IoServer } from './gateway.js';
+
+export interface OnlinePresence {
+  userId: number;
+  online: true;
+  lastSeenAt: string | null;
+}
+
+const WINDOW_MS = 250;
+
+export class OnlineAnnouncer {
+  private readonly held = new Map<number, { presence: OnlinePresence; targets: string[] }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly io: IoServer,
+    /** Which of these users are still online (one who left meanwhile is not announced late). */
+    private readonly stillOnline: (ids: number[]) => Promise<Set<number>>,
+  ) {}
+
+  announce(presence: OnlinePresence, targets: string[]): void {
+    if (this.timer === undefined) {
+      this.io.to(targets).emit('presence', presence);
+      this.timer = setTimeout(() => void this.flush(), WINDOW_MS);
+      return;
+    }
+    this.held.set(presence.userId, { presence, targets });
+  }
+
+  /** The user went offline: an announcement still held must not follow the offline one. */
+  cancel(userId: number): void {
+    this.held.delete(userId);
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.held.clear();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.held.values()];
+    this.held.clear();
+    if (batch.length === 0) {
+      this.timer = undefined;
+      return;
+    }
+    this.timer = setTimeout(() => void this.flush(), WINDOW_MS);
+    const online = await this.stillOnline(batch.map((b) => b.presence.userId)).catch(() => undefined);
+    const byTarget = new Map<string, OnlinePresence[]>();
+    for (const { presence, targets } of batch) {
+      if (online && !online.has(presence.userId)) continue;
+      for (const t of targets) {
+        let list = byTarget.get(t);
+        if (!list) byTarget.set(t, (list = []));
+        list.push(presence);
+      }
+    }
+    for (const [target, users] of byTarget) {
+      if (users.length === 1) this.io.to(target).emit('presence', users[0]!);
+      else this.io.to(target).emit('presence:many', { users });
+    }
+  }
+}
