@@ -1,0 +1,31 @@
+// What people do without thinking: open a dialog and start typing. The caret must already be in the dialog's field,
+// not on its Close button, whether the dialog was opened by a click or by its keyboard shortcut.
+import { describe, expect, it } from 'vitest';
+import { account, e2eSuite, openAs, realErrors } from './fixture.js';
+
+const e = e2eSuite();
+
+describe('dialogs take the caret', () => {
+  it('keys typed right after opening a dialog land in its field', async () => {
+    const ann = await account(e, 'Ann Typist', 'ann');
+    const { page, errors } = await openAs(e, ann);
+    const dialog = page.getByRole('dialog');
+
+    const opened: [string, () => Promise<void>, string][] = [
+      ['New direct message', () => page.getByRole('button', { name: 'New direct message' }).click(), 'Search people by name'],
+      ['New room', () => page.getByRole('button', { name: 'New room' }).click(), 'Name'],
+      ['Browse public rooms', () => page.getByRole('button', { name: 'Browse public rooms' }).click(), 'Search public rooms'],
+      ['Ctrl+K', () => page.keyboard.press('Control+K'), 'Room, person or public room'],
+      ['Ctrl+Shift+F', () => page.keyboard.press('Control+Shift+F'), 'Search messages'],
+    ];
+    for (const [how, open, field] of opened) {
+      await open();
+      await dialog.waitFor();
+      await page.keyboard.type('zeta');
+      await expect.poll(() => dialog.getByLabel(field, { exact: true }).inputValue(), how).toBe('zeta');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }
+    expect(realErrors(errors)).toEqual([]);
+  });
+});
