@@ -1,7 +1,8 @@
 // What people do without thinking: open a dialog and start typing. The caret must already be in the dialog's field,
-// not on its Close button, whether the dialog was opened by a click or by its keyboard shortcut.
+// not on its Close button, whether the dialog was opened by a click or by its keyboard shortcut. And a hint about the
+// room list shows where the eye is: under the filter, not at the window's bottom edge.
 import { describe, expect, it } from 'vitest';
-import { account, e2eSuite, openAs, realErrors } from './fixture.js';
+import { account, call, e2eSuite, openAs, realErrors } from './fixture.js';
 
 const e = e2eSuite();
 
@@ -27,5 +28,22 @@ describe('dialogs take the caret', () => {
       await dialog.waitFor({ state: 'detached' });
     }
     expect(realErrors(errors)).toEqual([]);
+  });
+
+  it('the empty and no-match hints of the room list sit right under the filter', async () => {
+    const cy = await account(e, 'Cy Newcomer', 'cy');
+    const { page } = await openAs(e, cy);
+    const filter = page.getByRole('searchbox', { name: 'Filter rooms' }).or(page.getByPlaceholder('Filter rooms'));
+    const gapBelowFilter = async (text: string) => {
+      const hint = page.getByText(text);
+      await hint.waitFor();
+      const [f, h] = await Promise.all([filter.boundingBox(), hint.boundingBox()]);
+      return (h?.y ?? 0) - ((f?.y ?? 0) + (f?.height ?? 0));
+    };
+    expect(await gapBelowFilter('No rooms yet. Create one or start a direct message.')).toBeLessThan(40);
+    await call(e, cy, 'POST', '/rooms', { name: 'Only room', visibility: 'private', memberIds: [] });
+    await page.locator('.room-row', { hasText: 'Only room' }).waitFor();
+    await filter.fill('zzz');
+    expect(await gapBelowFilter('No rooms match.')).toBeLessThan(40);
   });
 });
