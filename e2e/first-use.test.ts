@@ -46,4 +46,17 @@ describe('dialogs take the caret', () => {
     await filter.fill('zzz');
     expect(await gapBelowFilter('No rooms match.')).toBeLessThan(40);
   });
+
+  it('the New room form: its visibility choices read as plain options, in line with the other labels', async () => {
+    const dee = await account(e, 'Dee Former', 'dee');
+    const { page } = await openAs(e, dee);
+    await page.getByRole('button', { name: 'New room' }).click();
+    const dialog = page.getByRole('dialog');
+    const option = dialog.locator('label', { hasText: 'only people you add' });
+    const look = await option.evaluate((el) => ({ weight: getComputedStyle(el).fontWeight, size: getComputedStyle(el).fontSize }));
+    expect(look).toEqual({ weight: '400', size: '14px' });
+    const nameLabel = await dialog.getByText('Name', { exact: true }).boundingBox();
+    const legend = await dialog.getByText('Who can find it', { exact: true }).boundingBox();
+    expect(Math.abs((legend?.x ?? 0) - (nameLabel?.x ?? 100))).toBeLessThan(1);
+  });
 });
