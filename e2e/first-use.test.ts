@@ -23,7 +23,7 @@ describe('dialogs take the caret', () => {
       await open();
       await dialog.waitFor();
       await page.keyboard.type('zeta');
-      await expect.poll(() => dialog.getByLabel(field, { exact: true }).inputValue(), how).toBe('zeta');
+      await expect.poll(() => dialog.getByLabel(field, { exact: true }).inputValue(), { message: how }).toBe('zeta');
       await dialog.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'detached' });
     }
