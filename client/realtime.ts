@@ -81,7 +81,15 @@ const PASSTHROUGH = [
   'presence',
   'user:updated',
 ] as const;
-const FINAL_SEND_ERRORS = new Set(['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'ACCOUNT_DISABLED']);
+const FINAL_SEND_ERRORS = new Set([
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'ACCOUNT_DISABLED',
+  'ROOM_ARCHIVED',
+]);
 
 // Not crypto.randomUUID: it exists only in secure contexts, and a LAN server reached over plain http is not one.
 // uuid's v4 falls back to crypto.getRandomValues, which every context has.

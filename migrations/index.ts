@@ -13,6 +13,7 @@ import { migration as sessionRevocationReason } from './20261130000100_session_r
 import { migration as usersRole } from './20261130000700_users_role.js';
 import { migration as settingsInvites } from './20261130000710_settings_invites.js';
 import { migration as auditPasswordResets } from './20261130000720_audit_password_resets.js';
+import { migration as roomsArchived } from './20261130000730_rooms_archived.js';
 
 export const migrations = [
   createUsers,
@@ -29,4 +30,5 @@ export const migrations = [
   usersRole,
   settingsInvites,
   auditPasswordResets,
+  roomsArchived,
 ];

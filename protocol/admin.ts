@@ -1,12 +1,28 @@
 // Administration (docs/PROTOCOL.md "Administration"): registration control, invites, accounts, the audit log.
 import { z } from 'zod';
-import { Id, IdParam, LimitParam, Password, SearchText, ServerRoleSchema, Time, UserSelfSchema } from './schemas.js';
+import {
+  Id,
+  IdParam,
+  LimitParam,
+  Password,
+  RoomKindSchema,
+  SearchText,
+  ServerRoleSchema,
+  Time,
+  UserSelfSchema,
+  VisibilitySchema,
+} from './schemas.js';
 
 export const RegistrationModeSchema = z.enum(['open', 'invite', 'closed']);
 export type RegistrationMode = z.infer<typeof RegistrationModeSchema>;
 
 /** GET /auth/config: what the login screen needs to know before anyone signs in. */
-export const AuthConfigSchema = z.object({ registration: RegistrationModeSchema, emailEnabled: z.boolean() });
+export const AuthConfigSchema = z.object({
+  registration: RegistrationModeSchema,
+  emailEnabled: z.boolean(),
+  /** Room owners and admins may make invites to their own rooms. */
+  roomOwnerInvites: z.boolean(),
+});
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 
 export const AccountStatusSchema = z.enum(['active', 'disabled', 'deleted']);
@@ -34,9 +50,11 @@ const ResetToken = z
   .regex(/^[A-Za-z0-9_-]+$/, 'is not a reset token');
 export const PasswordResetBody = z.strictObject({ token: ResetToken, newPassword: Password });
 
-export const AdminSettingsSchema = z.object({ registration: RegistrationModeSchema });
+export const AdminSettingsSchema = z.object({ registration: RegistrationModeSchema, roomOwnerInvites: z.boolean() });
 export type AdminSettings = z.infer<typeof AdminSettingsSchema>;
-export const AdminSettingsBody = z.strictObject({ registration: RegistrationModeSchema });
+export const AdminSettingsBody = z
+  .strictObject({ registration: RegistrationModeSchema.optional(), roomOwnerInvites: z.boolean().optional() })
+  .refine((b) => b.registration !== undefined || b.roomOwnerInvites !== undefined, 'give registration, roomOwnerInvites or both');
 
 export const InviteSchema = z.object({
   id: Id,
@@ -62,6 +80,38 @@ export const CreateInviteBody = z.strictObject({
   roomIds: z.array(Id).max(20).optional(),
 });
 
+/** POST /rooms/:id/invites: a room owner's invite joins only that room. */
+export const CreateRoomInviteBody = CreateInviteBody.omit({ roomIds: true });
+export const RoomInviteParams = z.strictObject({ id: IdParam, inviteId: IdParam });
+
+/** DELETE /users/me */
+export const DeleteMeBody = z.strictObject({ password: z.string().min(1).max(1024) });
+/** DELETE /admin/users/:id */
+export const AdminDeleteUserBody = z.strictObject({ messages: z.enum(['keep', 'delete']).optional() });
+
+export const AdminRoomSchema = z.object({
+  id: Id,
+  name: z.string(),
+  kind: RoomKindSchema,
+  visibility: VisibilitySchema,
+  ownerId: Id.nullable(),
+  ownerName: z.string().nullable(),
+  memberCount: z.number().int(),
+  archived: z.boolean(),
+  lastMessageAt: Time.nullable(),
+  createdAt: Time,
+});
+export type AdminRoom = z.infer<typeof AdminRoomSchema>;
+export const AdminRoomsQuery = z.strictObject({
+  q: SearchText.optional(),
+  limit: LimitParam.optional(),
+  /** Rooms with an id below this one (the list is newest first). */
+  before: IdParam.optional(),
+});
+export const AdminRoomPatchBody = z
+  .strictObject({ archived: z.boolean().optional(), ownerId: Id.optional() })
+  .refine((b) => b.archived !== undefined || b.ownerId !== undefined, 'give archived, ownerId or both');
+
 export const AuditEntrySchema = z.object({
   id: Id,
   actorId: Id.nullable(),
@@ -84,5 +134,7 @@ export const ServerStatusSchema = z.object({
   db: z.enum(['ok', 'down']),
   redis: z.enum(['ok', 'down', 'off']),
   registration: RegistrationModeSchema,
+  /** Sum of the sizes of the stored uploads, from the database. */
+  storageBytes: z.number().int(),
 });
 export type ServerStatus = z.infer<typeof ServerStatusSchema>;

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   INVITE_INVALID: 403,
   /** A password-reset link that is unknown, already used or expired. */
   RESET_LINK_INVALID: 400,
+  /** The room is archived: read-only for everyone. */
+  ROOM_ARCHIVED: 403,
   // Why a session ended (docs/PROTOCOL.md "Sessions and operations"): refresh and socket handshakes answer these.
   LOGGED_OUT: 401,
   PASSWORD_CHANGED: 401,

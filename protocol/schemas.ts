@@ -275,6 +275,8 @@ export const UserPublicSchema = z.object({
   avatarUrl: z.string().nullable(),
   online: z.boolean(),
   lastSeenAt: Time.nullable(),
+  /** Present (and true) only on a deleted account: clients show "Deleted user" in their own language. */
+  deleted: z.literal(true).optional(),
 });
 export const ServerRoleSchema = z.enum(['user', 'admin']);
 export const UserSelfSchema = UserPublicSchema.extend({ email: z.string(), createdAt: Time, role: ServerRoleSchema });
@@ -350,6 +352,8 @@ export const RoomSchema = z.object({
   updatedAt: Time,
   memberCount: z.number().int(),
   lastSeq: z.number().int(),
+  /** Read-only for everyone (an administrator archived it, or a direct room's other account was deleted). */
+  archived: z.boolean(),
 });
 
 export const MyRoomSchema = RoomSchema.extend({

@@ -20,7 +20,8 @@ export interface DomainEvents {
   'message:reactions': [change: ReactionsChange];
   /** Sessions that must end now: their sockets get session:revoked and are disconnected. */
   'sessions:revoked': [userId: number, sessionIds: number[] | 'all', code: SessionEndCode];
-  'user:updated': [user: UserPublic];
+  /** `roomIds`: who hears of it, when the user's memberships are about to change (an account being deleted). */
+  'user:updated': [user: UserPublic, roomIds?: number[]];
 }
 
 export class DomainEventBus extends EventEmitter<DomainEvents> {}

@@ -5,8 +5,11 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Request } from 'express';
 import { AdminRepository } from './admin/admin.repository.js';
+import { AccountDeletion } from './admin/account-deletion.js';
+import { accountRoutes } from './admin/account.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { AdminService } from './admin/admin.service.js';
+import { RoomAdmin } from './rooms/room-admin.js';
 import { AuthService } from './auth/auth.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { PasswordHasher } from './auth/passwords.js';
@@ -215,6 +218,22 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const search = new SearchService({ index: searchIndex, messages: messagesRepo, views: messageViews, rooms });
   const startedAt = Date.now();
   let countSockets: () => Promise<number> = () => Promise.resolve(0);
+  const roomAdmin = new RoomAdmin({ knex, rooms: roomsRepo, roomsService: rooms, users: usersRepo, events });
+  const deletion = new AccountDeletion({
+    knex,
+    users: usersRepo,
+    usersService: users,
+    passwords,
+    auth,
+    rooms: roomsRepo,
+    roomAdmin,
+    messages: messagesRepo,
+    views: messageViews,
+    uploads: uploadsRepo,
+    uploadsService: uploads,
+    events,
+    logger: logger.child({ component: 'admin' }),
+  });
   const admin = new AdminService({
     knex,
     repo: new AdminRepository(knex),
@@ -226,7 +245,10 @@ export async function createServer(config: Config, options: CreateServerOptions 
     logger: logger.child({ component: 'admin' }),
     startedAt,
     socketCount: () => countSockets(),
-    redisHealthy: redis ? async () => (await redis.ping()) === 'PONG' : undefined,
+    redisHealth: () => redisClients?.health() ?? Promise.resolve('off'),
+    deletion,
+    roomAdmin,
+    uploads: uploadsRepo,
   });
   auth.useAdmission(admin);
   const services: Services = { auth, users, rooms, messages, uploads, files, sweeper, search, admin };
@@ -239,6 +261,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...filesRoutes(uploads, files, store),
     ...searchRoutes(search),
     ...adminRoutes(admin),
+    ...accountRoutes(admin),
   ];
   const app = createApp({
     config,

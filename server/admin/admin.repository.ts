@@ -83,6 +83,15 @@ export class AdminRepository {
     return this.knex<InviteRow>('invites').whereNull('revoked_at').orderBy('id', 'desc').limit(500);
   }
 
+  /** A room owner's own live invites to one room (an invite they made that joins exactly that room). */
+  async listRoomInvites(userId: number, roomId: number): Promise<InviteRow[]> {
+    return this.knex<InviteRow>('invites')
+      .where({ created_by: userId, room_ids: JSON.stringify([roomId]) })
+      .whereNull('revoked_at')
+      .orderBy('id', 'desc')
+      .limit(500);
+  }
+
   async findInvite(id: number): Promise<InviteRow | undefined> {
     return this.knex<InviteRow>('invites').where({ id }).first();
   }

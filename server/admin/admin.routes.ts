@@ -2,6 +2,10 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import {
+  AdminDeleteUserBody,
+  AdminRoomPatchBody,
+  AdminRoomSchema,
+  AdminRoomsQuery,
   AdminSettingsBody,
   AdminSettingsSchema,
   AdminUserPatchBody,
@@ -59,6 +63,22 @@ export function adminRoutes(admin: AdminService): RouteSpec[] {
       handler: async (ctx) => ({ body: await admin.patchUser(actor(ctx), ctx.params.id, ctx.body) }),
     }),
     defineRoute({
+      method: 'delete',
+      path: '/admin/users/:id',
+      tag,
+      auth: true,
+      role: 'admin',
+      summary:
+        'Delete an account: sessions end (ACCOUNT_DELETED), the profile and files are erased, messages kept with a deleted-user sender or recalled; 403 on oneself and on the last administrator',
+      params: IdParams,
+      body: AdminDeleteUserBody,
+      responses: [{ status: 204, description: 'Deleted' }],
+      handler: async (ctx) => {
+        await admin.deleteUser(actor(ctx), ctx.params.id, ctx.body.messages ?? 'keep');
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/admin/users/:id/revoke-sessions',
       tag,
@@ -82,6 +102,46 @@ export function adminRoutes(admin: AdminService): RouteSpec[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/admin/rooms',
+      tag,
+      auth: true,
+      role: 'admin',
+      summary: 'Every live room (group and direct), newest first; q searches the name by prefix',
+      query: AdminRoomsQuery,
+      responses: [{ status: 200, description: 'Rooms', schema: z.array(AdminRoomSchema) }],
+      handler: async (ctx) => {
+        actor(ctx);
+        return { body: await admin.listRooms(ctx.query.q, ctx.query.limit ?? LIMITS.pageDefault, ctx.query.before) };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/admin/rooms/:id',
+      tag,
+      auth: true,
+      role: 'admin',
+      summary: 'Archive or unarchive a room (archived rooms are read-only), or hand it to another member',
+      params: IdParams,
+      body: AdminRoomPatchBody,
+      responses: [{ status: 200, description: 'The room', schema: AdminRoomSchema }],
+      handler: async (ctx) => ({ body: await admin.patchRoom(actor(ctx), ctx.params.id, ctx.body) }),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/admin/rooms/:id',
+      tag,
+      auth: true,
+      role: 'admin',
+      summary: 'Delete a room, as its owner would',
+      params: IdParams,
+      responses: [{ status: 204, description: 'Deleted' }],
+      handler: async (ctx) => {
+        await admin.deleteRoom(actor(ctx), ctx.params.id);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/admin/settings',
       tag,
       auth: true,
@@ -99,7 +159,7 @@ export function adminRoutes(admin: AdminService): RouteSpec[] {
       tag,
       auth: true,
       role: 'admin',
-      summary: 'Change server settings (the registration mode), for every node at once',
+      summary: 'Change server settings (registration mode, room-owner invites), for every node at once',
       body: AdminSettingsBody,
       responses: [{ status: 200, description: 'Settings', schema: AdminSettingsSchema }],
       handler: async (ctx) => ({ body: await admin.updateSettings(actor(ctx), ctx.body) }),

@@ -3,7 +3,16 @@
 // everything that ends sessions goes through AuthService, the one revocation path (live sockets end on every node).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { AdminUser, AuditEntry, Invite, PasswordResetLink, RegistrationMode, ServerStatus } from '../../protocol/admin.js';
+import type {
+  AdminRoom,
+  AdminSettings,
+  AdminUser,
+  AuditEntry,
+  Invite,
+  PasswordResetLink,
+  RegistrationMode,
+  ServerStatus,
+} from '../../protocol/admin.js';
 import type { AuthService, Principal, Admission } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
 import { iso, isoOrNull } from '../db/values.js';
@@ -11,7 +20,11 @@ import { UserModel } from '../db/models.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Presence } from '../presence/presence.js';
-import type { RoomsService } from '../rooms/rooms.service.js';
+import type { UploadsRepository } from '../files/uploads.repository.js';
+import type { RedisHealth } from '../redis.js';
+import type { RoomAdmin } from '../rooms/room-admin.js';
+import { requireWritable, type RoomsService } from '../rooms/rooms.service.js';
+import type { AccountDeletion, MessagesChoice } from './account-deletion.js';
 import { likePrefix, toUserSelf, type UsersRepository } from '../users/users.repository.js';
 import type { AdminRepository, AuditRow, InviteRow } from './admin.repository.js';
 
@@ -27,7 +40,10 @@ export interface AdminDeps {
   startedAt: number;
   /** Sockets connected to every node (through the adapter); set once the realtime server exists. */
   socketCount: () => Promise<number>;
-  redisHealthy: (() => Promise<boolean>) | undefined;
+  redisHealth: () => Promise<RedisHealth>;
+  deletion: AccountDeletion;
+  roomAdmin: RoomAdmin;
+  uploads: UploadsRepository;
 }
 
 /** Who did it and from where, for the audit log. */
@@ -37,6 +53,7 @@ export interface Actor {
 }
 
 const REGISTRATION_KEY = 'registration';
+const ROOM_OWNER_INVITES_KEY = 'room_owner_invites';
 const MODES: readonly RegistrationMode[] = ['open', 'invite', 'closed'];
 
 export const hashResetToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -117,7 +134,7 @@ export class AdminService implements Admission {
   // ---------- users ----------
 
   async listUsers(q: string | undefined, limit: number, before: number | undefined): Promise<AdminUser[]> {
-    const query = UserModel.query(this.d.knex).orderBy('id', 'desc').limit(limit);
+    const query = UserModel.query(this.d.knex).whereNot('status', 'deleted').orderBy('id', 'desc').limit(limit);
     if (q) {
       const p = likePrefix(q);
       query.where((w) =>
@@ -145,6 +162,13 @@ export class AdminService implements Admission {
     return rows.map((r) => ({ ...toUserSelf(r, online.has(r.id)), status: r.status, sessions: sessions.get(r.id) ?? 0 }));
   }
 
+  /** An account an administrator may act on: deleted ones are gone (404). */
+  private async live(id: number) {
+    const target = await this.d.users.findById(id);
+    if (!target || target.status === 'deleted') throw new AppError('NOT_FOUND', 'user not found');
+    return target;
+  }
+
   private async user(id: number): Promise<AdminUser> {
     const [u] = await this.listUsers(undefined, 1, id + 1);
     if (!u || u.id !== id) throw new AppError('NOT_FOUND', 'user not found');
@@ -156,8 +180,7 @@ export class AdminService implements Admission {
     id: number,
     patch: { status?: 'active' | 'disabled'; role?: 'user' | 'admin' },
   ): Promise<AdminUser> {
-    const target = await this.d.users.findById(id);
-    if (!target) throw new AppError('NOT_FOUND', 'user not found');
+    const target = await this.live(id);
     if (actor !== 'cli' && actor.principal.userId === id && (patch.status === 'disabled' || patch.role === 'user')) {
       // An administrator locking themselves out leaves the server without one; another admin or the CLI must do it.
       throw new AppError('FORBIDDEN', 'you cannot disable or demote yourself');
@@ -174,8 +197,7 @@ export class AdminService implements Admission {
   }
 
   async revokeSessions(actor: Actor | 'cli', id: number): Promise<number> {
-    const target = await this.d.users.findById(id);
-    if (!target) throw new AppError('NOT_FOUND', 'user not found');
+    const target = await this.live(id);
     const n = await this.d.auth.endAllSessions(id, 'SESSION_REVOKED');
     await this.audit(actor, 'user.revoke_sessions', target.username, { userId: id, sessions: n });
     return n;
@@ -183,8 +205,7 @@ export class AdminService implements Admission {
 
   /** A one-time link; only its hash is stored. The user's sessions end when it is used, not when it is made. */
   async passwordResetLink(actor: Actor | 'cli', id: number, origin: string): Promise<PasswordResetLink> {
-    const target = await this.d.users.findById(id);
-    if (!target) throw new AppError('NOT_FOUND', 'user not found');
+    const target = await this.live(id);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.d.config.passwordResetTtl * 1000);
     await this.d.repo.createPasswordReset(id, hashResetToken(token), expiresAt);
@@ -193,17 +214,112 @@ export class AdminService implements Admission {
     return { url: `${base}/#/reset-password/${token}`, token, expiresAt: expiresAt.toISOString() };
   }
 
-  // ---------- settings and invites ----------
-
-  async settings(): Promise<{ registration: RegistrationMode }> {
-    return { registration: await this.registrationMode() };
+  /** An administrator deletes an account (never their own here: that is DELETE /users/me, with the password). */
+  async deleteUser(actor: Actor | 'cli', id: number, messages: MessagesChoice): Promise<void> {
+    if (actor !== 'cli' && actor.principal.userId === id) throw new AppError('FORBIDDEN', 'delete your own account from your profile');
+    const { username } = await this.d.deletion.target(id);
+    await this.d.deletion.delete(id, messages);
+    await this.audit(actor, 'user.delete', username, { userId: id, messages });
   }
 
-  async updateSettings(actor: Actor | 'cli', patch: { registration: RegistrationMode }): Promise<{ registration: RegistrationMode }> {
-    const before = await this.registrationMode();
-    await this.d.repo.setSetting(REGISTRATION_KEY, patch.registration);
-    await this.audit(actor, 'settings.registration', null, { from: before, to: patch.registration });
+  /** The user deletes their own account; their messages stay, with a deleted-user sender. */
+  async deleteSelf(actor: Actor, password: string): Promise<void> {
+    const id = actor.principal.userId;
+    await this.d.deletion.checkPassword(id, password);
+    const { username } = await this.d.deletion.target(id);
+    await this.d.deletion.delete(id, 'keep');
+    await this.audit(actor, 'user.delete', username, { userId: id, messages: 'keep', self: true });
+  }
+
+  // ---------- rooms ----------
+
+  listRooms(q: string | undefined, limit: number, before: number | undefined): Promise<AdminRoom[]> {
+    return this.d.roomAdmin.list(q, limit, before);
+  }
+
+  async patchRoom(
+    actor: Actor | 'cli',
+    id: number,
+    patch: { archived?: boolean | undefined; ownerId?: number | undefined },
+  ): Promise<AdminRoom> {
+    const before = await this.d.roomAdmin.get(id);
+    if (
+      patch.ownerId !== undefined &&
+      (await this.d.roomAdmin.setOwner(actor === 'cli' ? null : actor.principal.userId, id, patch.ownerId))
+    ) {
+      await this.audit(actor, 'room.owner', `room:${id}`, { roomId: id, name: before.name, from: before.ownerId, to: patch.ownerId });
+    }
+    if (patch.archived !== undefined && (await this.d.roomAdmin.setArchived(id, patch.archived))) {
+      await this.audit(actor, patch.archived ? 'room.archive' : 'room.unarchive', `room:${id}`, { roomId: id, name: before.name });
+    }
+    return this.d.roomAdmin.get(id);
+  }
+
+  async deleteRoom(actor: Actor | 'cli', id: number): Promise<void> {
+    const before = await this.d.roomAdmin.get(id);
+    await this.d.roomAdmin.remove(id);
+    await this.audit(actor, 'room.delete', `room:${id}`, { roomId: id, name: before.name, kind: before.kind });
+  }
+
+  // ---------- settings and invites ----------
+
+  async roomOwnerInvites(): Promise<boolean> {
+    return (await this.d.repo.getSetting(ROOM_OWNER_INVITES_KEY)) === 'true';
+  }
+
+  async settings(): Promise<AdminSettings> {
+    return { registration: await this.registrationMode(), roomOwnerInvites: await this.roomOwnerInvites() };
+  }
+
+  async updateSettings(
+    actor: Actor | 'cli',
+    patch: { registration?: RegistrationMode | undefined; roomOwnerInvites?: boolean | undefined },
+  ): Promise<AdminSettings> {
+    const before = await this.settings();
+    if (patch.registration !== undefined) {
+      await this.d.repo.setSetting(REGISTRATION_KEY, patch.registration);
+      await this.audit(actor, 'settings.registration', null, { from: before.registration, to: patch.registration });
+    }
+    if (patch.roomOwnerInvites !== undefined) {
+      await this.d.repo.setSetting(ROOM_OWNER_INVITES_KEY, String(patch.roomOwnerInvites));
+      await this.audit(actor, 'settings.room_owner_invites', null, { from: before.roomOwnerInvites, to: patch.roomOwnerInvites });
+    }
     return this.settings();
+  }
+
+  // ---------- invites by room owners ----------
+
+  /** The owner or an admin of a live, writable group room, on a server that lets room owners invite. */
+  private async roomInviter(actor: Actor, roomId: number): Promise<void> {
+    if (!(await this.roomOwnerInvites())) throw new AppError('FORBIDDEN', 'room owners cannot make invites on this server');
+    const { room } = await this.d.rooms.requireRole(roomId, actor.principal.userId, ['owner', 'admin'], 'make invites');
+    if (room.kind !== 'group') throw new AppError('FORBIDDEN', 'a direct room has no invites');
+    try {
+      requireWritable(room);
+    } catch {
+      throw new AppError('FORBIDDEN', 'an archived room has no invites');
+    }
+  }
+
+  async roomInvites(actor: Actor, roomId: number): Promise<Invite[]> {
+    await this.roomInviter(actor, roomId);
+    return (await this.d.repo.listRoomInvites(actor.principal.userId, roomId)).map(toInvite);
+  }
+
+  async createRoomInvite(
+    actor: Actor,
+    roomId: number,
+    input: { expiresInHours?: number | undefined; maxUses?: number | undefined },
+  ): Promise<Invite> {
+    await this.roomInviter(actor, roomId);
+    return this.createInvite(actor, { ...input, roomIds: [roomId] });
+  }
+
+  async revokeRoomInvite(actor: Actor, roomId: number, inviteId: number): Promise<void> {
+    await this.roomInviter(actor, roomId);
+    const mine = await this.d.repo.listRoomInvites(actor.principal.userId, roomId);
+    if (!mine.some((i) => i.id === inviteId)) throw new AppError('NOT_FOUND', 'invite not found');
+    await this.revokeInvite(actor, inviteId);
   }
 
   async createInvite(
@@ -217,7 +333,11 @@ export class AdminService implements Admission {
       maxUses: input.maxUses ?? null,
       roomIds: [...new Set(input.roomIds ?? [])],
     });
-    await this.audit(actor, 'invite.create', `invite:${row.id}`, { maxUses: row.max_uses, expiresAt: isoOrNull(row.expires_at) });
+    await this.audit(actor, 'invite.create', `invite:${row.id}`, {
+      maxUses: row.max_uses,
+      expiresAt: isoOrNull(row.expires_at),
+      roomIds: JSON.parse(row.room_ids) as number[],
+    });
     return toInvite(row);
   }
 
@@ -241,8 +361,8 @@ export class AdminService implements Admission {
       .raw('select 1')
       .then(() => 'ok' as const)
       .catch(() => 'down' as const);
-    const redis = this.d.redisHealthy ? ((await this.d.redisHealthy().catch(() => false)) ? 'ok' : 'down') : 'off';
-    const [{ n } = { n: 0 }] = (await this.d.knex('users').count({ n: '*' })) as { n: number | string }[];
+    const redis = await this.d.redisHealth().catch(() => 'down' as const);
+    const [{ n } = { n: 0 }] = (await this.d.knex('users').whereNot('status', 'deleted').count({ n: '*' })) as { n: number | string }[];
     return {
       version: this.d.config.version,
       uptimeSeconds: Math.round((Date.now() - this.d.startedAt) / 1000),
@@ -252,6 +372,7 @@ export class AdminService implements Admission {
       db,
       redis,
       registration: await this.registrationMode(),
+      storageBytes: await this.d.uploads.totalBytes(),
     };
   }
 }

@@ -54,6 +54,14 @@ describe('roles', () => {
       t.api.delete('/api/admin/invites/1'),
       t.api.get('/api/admin/audit'),
       t.api.get('/api/admin/status'),
+      t.api.delete(`/api/admin/users/${admin.id}`).send({ messages: 'delete' }),
+      t.api.delete(`/api/admin/users/${admin.id}`).send({ messages: 'nonsense' }),
+      t.api.get('/api/admin/rooms'),
+      t.api.get('/api/admin/rooms').query({ limit: 'x' }),
+      t.api.patch('/api/admin/rooms/1').send({ archived: true }),
+      t.api.patch('/api/admin/rooms/1').send({ ownerId: bob.id }),
+      t.api.delete('/api/admin/rooms/1'),
+      t.api.put('/api/admin/settings').send({ roomOwnerInvites: true }),
     ];
     for (const [i, call] of calls.entries()) {
       const res = await call.set(bob.auth);
@@ -79,7 +87,7 @@ describe('roles', () => {
 describe('registration modes and invites', () => {
   it('closed: registration is refused and /auth/config says so; open again: it works', async () => {
     await setMode('closed');
-    expect((await t.api.get('/api/auth/config')).body).toEqual({ registration: 'closed', emailEnabled: false });
+    expect((await t.api.get('/api/auth/config')).body).toEqual({ registration: 'closed', emailEnabled: false, roomOwnerInvites: false });
     const refused = await register();
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('REGISTRATION_CLOSED');
@@ -188,5 +196,6 @@ describe('accounts', () => {
     const status = res.body as ServerStatus;
     expect(status).toMatchObject({ db: 'ok', redis: 'off', registration: 'open' });
     expect(status.users).toBeGreaterThanOrEqual(2);
+    expect(status.storageBytes).toBeTypeOf('number');
   });
 });

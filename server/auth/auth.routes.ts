@@ -72,7 +72,9 @@ export function authRoutes(auth: AuthService, admin: AdminService): RouteSpec[] 
       auth: false,
       summary: 'What the login screen needs: the registration mode and whether email features are on',
       responses: [{ status: 200, description: 'Config', schema: AuthConfigSchema }],
-      handler: async () => ({ body: { registration: await admin.registrationMode(), emailEnabled: false } }),
+      handler: async () => ({
+        body: { registration: await admin.registrationMode(), emailEnabled: false, roomOwnerInvites: await admin.roomOwnerInvites() },
+      }),
     }),
     defineRoute({
       method: 'post',

@@ -26,6 +26,9 @@ const USAGE = `usage: admin <command> [options]
   remove-admin <username|id>
   reset-password <username|id> print a one-time password-reset link (PASSWORD_RESET_TTL; PUBLIC_URL for its address)
   revoke-sessions <username|id>
+  delete-user <username|id> [--delete-messages]
+                               delete the account: sessions end, profile and files erased; its messages stay with a
+                               deleted-user sender, or are recalled with --delete-messages
   set-registration open|invite|closed
   create-invite [--max-uses <n>] [--hours <n>]   print an invite code
 
@@ -146,6 +149,17 @@ async function adminCommand(server: ServerHandle, command: string, rest: string[
     process.stdout.write(`invite ${invite.code}${invite.expiresAt ? ` (expires ${invite.expiresAt})` : ''}\n`);
     return;
   }
+  if (command === 'delete-user') {
+    const { values, positionals } = parseArgs({ args: rest, options: { 'delete-messages': { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length !== 1) throw new UsageError('delete-user takes one username or id');
+    const user = await findUser(server, positionals[0]);
+    const messages = values['delete-messages'] ? 'delete' : 'keep';
+    await admin.deleteUser('cli', user.id, messages);
+    process.stdout.write(
+      `deleted user ${user.username} (id ${user.id}); ${messages === 'delete' ? 'its messages were recalled' : 'its messages stay, signed by a deleted user'}\n`,
+    );
+    return;
+  }
   if (rest.length !== 1) throw new UsageError(`${command} takes one username or id`);
   const user = await findUser(server, rest[0]);
   if (command === 'make-admin' || command === 'remove-admin') {
@@ -160,7 +174,15 @@ async function adminCommand(server: ServerHandle, command: string, rest: string[
   }
 }
 
-const ADMIN_COMMANDS = ['make-admin', 'remove-admin', 'reset-password', 'revoke-sessions', 'set-registration', 'create-invite'];
+const ADMIN_COMMANDS = [
+  'make-admin',
+  'remove-admin',
+  'reset-password',
+  'revoke-sessions',
+  'set-registration',
+  'create-invite',
+  'delete-user',
+];
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);

@@ -9,7 +9,7 @@ export class UserModel extends Model {
   password_hash!: string;
   display_name!: string;
   avatar_url!: string | null;
-  status!: 'active' | 'disabled';
+  status!: 'active' | 'disabled' | 'deleted';
   role!: 'user' | 'admin';
   last_seen_at!: Date | number | null;
   created_at!: Date | number;
@@ -41,6 +41,7 @@ export class RoomModel extends Model {
   created_by!: number | null;
   direct_key!: string | null;
   last_seq!: number;
+  archived!: boolean | number;
   created_at!: Date | number;
   updated_at!: Date | number;
   deleted_at!: Date | number | null;

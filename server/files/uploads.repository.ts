@@ -83,6 +83,25 @@ export class UploadsRepository {
     return [...orphans, ...gone, ...avatars].map(normalise);
   }
 
+  /**
+   * What a deleted account leaves that no one should keep: its avatars, uploads no message holds, and the files of
+   * its recalled messages. Files in messages it kept stay with those messages.
+   */
+  async leftBy(userId: number): Promise<UploadRow[]> {
+    const rows = (await this.knex('uploads as u')
+      .leftJoin('messages as m', 'm.id', 'u.message_id')
+      .where('u.uploader_id', userId)
+      .where((w) => w.where('u.purpose', 'avatar').orWhereNull('u.message_id').orWhereNotNull('m.deleted_at'))
+      .select('u.*')) as UploadRow[];
+    return rows.map(normalise);
+  }
+
+  /** Bytes held in storage, from the database (originals; thumbnails are small and not counted). */
+  async totalBytes(): Promise<number> {
+    const row = (await this.knex('uploads').sum({ n: 'size' }).first()) as { n: unknown } | undefined;
+    return num(row?.n ?? 0) || 0;
+  }
+
   async forMessage(messageId: number): Promise<UploadRow[]> {
     return ((await this.knex('uploads').where({ message_id: messageId })) as UploadRow[]).map(normalise);
   }

@@ -175,6 +175,14 @@ describe('openapi', () => {
     'delete /admin/invites/{id}',
     'get /admin/audit',
     'get /admin/status',
+    'delete /users/me',
+    'delete /admin/users/{id}',
+    'get /admin/rooms',
+    'patch /admin/rooms/{id}',
+    'delete /admin/rooms/{id}',
+    'get /rooms/{id}/invites',
+    'post /rooms/{id}/invites',
+    'delete /rooms/{id}/invites/{inviteId}',
   ];
   const PUBLIC = new Set([
     'post /auth/register',

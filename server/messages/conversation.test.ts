@@ -317,13 +317,16 @@ describe('replies', () => {
         .send({ clientId: clientId(), body: `r${i}`, replyToId: i % 2 ? original.id : reply.body.id });
     }
     const queries: string[] = [];
-    const count = (q: { sql: string }) => queries.push(q.sql);
+    // The server's own once-a-second look for revoked sessions can land in this window: it is not the request's.
+    const count = (q: { sql: string }) => {
+      if (!/from [`"]sessions[`"] where [`"]revoked_at[`"] >=/i.test(q.sql)) queries.push(q.sql);
+    };
     t.server.knex.on('query', count);
     const h = await history(a, room.id);
     t.server.knex.off('query', count);
     expect(h.filter((m) => m.replyTo !== null)).toHaveLength(31);
     // membership check(s), the page, senders, mentions, reactions, reply briefs: not one per message.
-    expect(queries.length).toBeLessThanOrEqual(8);
+    expect(queries.length, queries.join('\n')).toBeLessThanOrEqual(8);
     expectStatus(await t.api.delete(`/api/messages/${original.id}`).set(a.auth), 200);
     const after = await history(a, room.id);
     expect(after.find((m) => m.id === reply.body.id)!.replyTo).toMatchObject({ id: original.id, preview: '' });

@@ -52,6 +52,8 @@ export class MessagesRepository {
       .join('rooms as r', 'r.id', 'rm.room_id')
       .where('rm.room_id', roomId)
       .whereNull('r.deleted_at')
+      // An archived room takes no messages from anyone (system messages are not checked here).
+      .whereRaw('r.archived = 0')
       .whereIn('rm.user_id', [...userIds])
       .select('rm.user_id')) as { user_id: number }[];
     return new Set(rows.map((r) => r.user_id));
@@ -78,7 +80,8 @@ export class MessagesRepository {
     let where = 'WHERE id = ? AND deleted_at IS NULL';
     const bindings: number[] = [count, roomId];
     if (memberId !== undefined) {
-      where += ' AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)';
+      // A member's message needs a room that is not archived; system messages (no memberId) are written regardless.
+      where += ' AND archived = 0 AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?)';
       bindings.push(roomId, memberId);
     }
     if (dialectOf(this.knex) === 'mysql') {

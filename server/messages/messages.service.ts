@@ -8,7 +8,8 @@ import type { UploadsRepository } from '../files/uploads.repository.js';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound } from '../errors.js';
 import type { DomainEventBus } from '../events.js';
 import type { SendLimiter } from '../limits.js';
-import type { RoomsService } from '../rooms/rooms.service.js';
+import type { RoomRow } from '../rooms/rooms.repository.js';
+import { requireWritable, type RoomsService } from '../rooms/rooms.service.js';
 import type { ExtrasRepository } from './extras.repository.js';
 import { replyBrief } from './extras.repository.js';
 import type { MessageViews } from './message-views.js';
@@ -105,8 +106,10 @@ export class MessagesService {
       mentions,
     });
     if (outcome.kind === 'not-member') {
-      // Say 404 or 403 the way every other route does; a member we raced with a removal gets a retry.
-      await this.d.rooms.requireMember(roomId, userId);
+      // Say 404 or 403 the way every other route does (or that the room is archived); a member we raced with a
+      // removal gets a retry.
+      const { room } = await this.d.rooms.requireMember(roomId, userId);
+      requireWritable(room);
       throw new AppError('SERVICE_UNAVAILABLE', 'the room changed while sending; retry');
     }
     if (outcome.kind === 'attachment-taken') {
@@ -234,12 +237,15 @@ export class MessagesService {
   }
 
   /** A message the caller can see (member of its room), or 404. */
-  private async visible(userId: number, messageId: number): Promise<{ row: MessageRow; role: 'owner' | 'admin' | 'member' }> {
+  private async visible(
+    userId: number,
+    messageId: number,
+  ): Promise<{ row: MessageRow; role: 'owner' | 'admin' | 'member'; room: RoomRow }> {
     const row = await this.d.messages.findById(messageId);
     if (!row) throw notFound('message');
     try {
-      const { member } = await this.d.rooms.requireMember(row.room_id, userId);
-      return { row, role: member.role };
+      const { member, room } = await this.d.rooms.requireMember(row.room_id, userId);
+      return { row, role: member.role, room };
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) throw notFound('message');
       throw err;
@@ -252,7 +258,8 @@ export class MessagesService {
   }
 
   async edit(userId: number, messageId: number, body: string): Promise<Message> {
-    const { row } = await this.visible(userId, messageId);
+    const { row, room } = await this.visible(userId, messageId);
+    requireWritable(room);
     if (row.sender_id !== userId) throw forbidden('only the sender can edit a message');
     if (row.deleted_at) throw conflict('a recalled message cannot be edited');
     // A caption can be corrected; the attachment itself stays.
@@ -269,7 +276,8 @@ export class MessagesService {
 
   /** Recall: the sender, or the room's owner/admin. Recalling twice returns the recalled message. */
   async recall(userId: number, messageId: number): Promise<Message> {
-    const { row, role } = await this.visible(userId, messageId);
+    const { row, role, room } = await this.visible(userId, messageId);
+    requireWritable(room);
     if (row.kind === 'system') throw conflict('a system message cannot be recalled');
     if (row.sender_id !== userId && role === 'member') throw forbidden('only the sender or a room admin can recall a message');
     if (row.deleted_at) return this.d.views.one(row);
@@ -285,7 +293,8 @@ export class MessagesService {
    * not changes nothing and broadcasts nothing. A new distinct emoji past the per-message limit is refused.
    */
   async react(userId: number, messageId: number, emoji: string, on: boolean): Promise<ReactionsChange> {
-    const { row } = await this.visible(userId, messageId);
+    const { row, room } = await this.visible(userId, messageId);
+    requireWritable(room);
     if (row.kind === 'system') throw conflict('a system message cannot have reactions');
     if (row.deleted_at) throw conflict('a recalled message cannot have reactions');
     const id = Number(row.id);

@@ -2,7 +2,10 @@
 // database the suite runs on (SQLite by default, MySQL/MariaDB with DATABASE_URL), next to a live server.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistoryPage } from '../../protocol/types.js';
+import { createRoom, send } from '../test/expect.js';
 import { startTestServer, type TestServer } from '../test/harness.js';
+import { connectReady, once } from '../test/sockets.js';
 import { baseEnv, repoRoot, run, spawnTimeout } from '../test/processes.js';
 
 const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
@@ -90,6 +93,36 @@ describe('admin', () => {
       expect(byCli.slice(0, 4)).toEqual(['user.password_reset_link', 'settings.registration', 'settings.registration', 'user.role']);
     },
     spawnTimeout(6),
+  );
+
+  it(
+    'delete-user --delete-messages: the open socket ends, login fails like an unknown user, the messages are tombstones',
+    async () => {
+      await t.register(); // whoever is first became admin on registration; u must not be the last administrator
+      const [u, peer] = [await t.register(), await t.register()];
+      const room = await createRoom(t, peer, { name: 'With u', visibility: 'private', memberIds: [u.id] });
+      const said = await send(t, u, room.id, 'soon gone');
+      const { socket } = await connectReady(t.url, u.accessToken);
+      try {
+        // Its clock runs while the CLI process starts (slow on a loaded machine).
+        const revoked = once(socket, 'session:revoked', 60_000);
+        const res = await cli('admin', ['delete-user', u.username, '--delete-messages']);
+        expect(res.stderr).toBe('');
+        expect(res.stdout).toMatch(/^deleted user /);
+        // The CLI signals the running server through the database (its periodic revocation check).
+        expect(await revoked).toMatchObject({ code: 'ACCOUNT_DELETED' });
+      } finally {
+        socket.close();
+      }
+      const login = await t.api.post('/api/auth/login').send({ login: u.username, password: u.password });
+      expect(login.body.error.code).toBe('INVALID_CREDENTIALS');
+      const page = await t.api.get(`/api/rooms/${room.id}/messages`).set(peer.auth);
+      expect((page.body as HistoryPage).messages.find((m) => m.id === said.id)).toMatchObject({ body: '', sender: { deleted: true } });
+      const again = await cli('admin', ['delete-user', String(u.id)]);
+      expect(again.code).toBe(1);
+      expect(again.stderr.trim()).toMatch(/^error: NOT_FOUND/);
+    },
+    spawnTimeout(3),
   );
 
   it(

@@ -324,8 +324,9 @@ function wireDomainEvents(io: IoServer, deps: RealtimeDeps): void {
     io.to(userRoom(userId)).emit('room:settings', { roomId, notify, muted: notify === 'none' }),
   );
   events.on('message:reactions', (change) => io.to(roomRoom(change.roomId)).emit('message:reactions', change));
-  events.on('user:updated', (user) => {
-    void deps.rooms.markers(user.id).then(
+  events.on('user:updated', (user, roomIds) => {
+    const rooms = roomIds ? Promise.resolve(roomIds.map((id) => ({ id }))) : deps.rooms.markers(user.id);
+    void rooms.then(
       (rooms) => io.to([userRoom(user.id), ...rooms.map((r) => roomRoom(r.id))]).emit('user:updated', user),
       (err: unknown) => deps.logger.warn({ err }, 'user:updated not delivered'),
     );

@@ -87,6 +87,31 @@ export class RoomsRepository {
     return this.findLive(id);
   }
 
+  async setArchived(id: number, archived: boolean, trx?: Knex.Transaction): Promise<number> {
+    return RoomModel.query(this.db(trx)).findById(id).whereNull('deleted_at').patch({ archived, updated_at: new Date() });
+  }
+
+  /**
+   * Live rooms newest first for the administrator's list (`q`: a prefix of the name), with each room's owner and
+   * the time of its last message.
+   */
+  async adminList(
+    q: string | undefined,
+    limit: number,
+    before: number | undefined,
+  ): Promise<(RoomRow & { owner_id: number | null; last_message_at: Date | number | null })[]> {
+    const query = this.knex('rooms as r')
+      .leftJoin('room_members as o', (j) => j.on('o.room_id', '=', 'r.id').andOnVal('o.role', '=', 'owner'))
+      .leftJoin('messages as m', (j) => j.on('m.room_id', '=', 'r.id').andOn('m.seq', '=', 'r.last_seq'))
+      .whereNull('r.deleted_at')
+      .orderBy('r.id', 'desc')
+      .limit(limit)
+      .select('r.*', 'o.user_id as owner_id', 'm.created_at as last_message_at');
+    if (q) query.whereRaw("r.name LIKE ? ESCAPE '!'", [likePrefix(q)]);
+    if (before !== undefined) query.where('r.id', '<', before);
+    return (await query) as (RoomRow & { owner_id: number | null; last_message_at: Date | number | null })[];
+  }
+
   /** Soft-deletes the room and removes its memberships; returns the former member ids. */
   async softDelete(id: number, trx: Knex.Transaction): Promise<number[]> {
     const members = await this.memberIds(id, trx);
@@ -261,7 +286,7 @@ export class RoomsRepository {
 
   async directory(q: string, limit: number): Promise<RoomRow[]> {
     const query = RoomModel.query(this.knex)
-      .where({ kind: 'group', visibility: 'public' })
+      .where({ kind: 'group', visibility: 'public', archived: false })
       .whereNull('deleted_at')
       .orderBy('name')
       .orderBy('id')

@@ -35,6 +35,11 @@ export interface RoomAccess {
 
 const roomNotFound = () => notFound('room');
 
+/** An archived room is read-only: no messages, edits, recalls, reactions or new members. */
+export function requireWritable(room: RoomRow): void {
+  if (bool(room.archived)) throw new AppError('ROOM_ARCHIVED', 'this room is archived: it is read-only');
+}
+
 export class RoomsService {
   private poster: SystemPoster | undefined;
 
@@ -45,7 +50,7 @@ export class RoomsService {
   }
 
   /** Membership and room changes leave a trace in the timeline (group rooms; direct rooms never change). */
-  private async trace(roomId: number, actorId: number, event: SystemEvent, userId: number | null = null, name: string | null = null) {
+  async trace(roomId: number, actorId: number, event: SystemEvent, userId: number | null = null, name: string | null = null) {
     await this.poster?.postSystem(roomId, actorId, { event, userId, name });
   }
 
@@ -65,12 +70,7 @@ export class RoomsService {
     return { room, member };
   }
 
-  private async requireRole(
-    roomId: number,
-    userId: number,
-    roles: readonly Role[],
-    what: string,
-  ): Promise<{ room: RoomRow; member: MemberRow }> {
+  async requireRole(roomId: number, userId: number, roles: readonly Role[], what: string): Promise<{ room: RoomRow; member: MemberRow }> {
     const access = await this.requireMember(roomId, userId);
     if (!roles.includes(access.member.role)) throw forbidden(`only the room's ${roles.join(' or ')} can ${what}`);
     return access;
@@ -80,7 +80,7 @@ export class RoomsService {
     if (room.kind !== 'group') throw forbidden(`a direct room cannot ${what}`);
   }
 
-  private async toRoom(room: RoomRow): Promise<Room> {
+  async toRoom(room: RoomRow): Promise<Room> {
     const counts = await this.d.rooms.memberCounts([room.id]);
     return roomView(room, counts.get(room.id) ?? 0);
   }
@@ -289,6 +289,7 @@ export class RoomsService {
   async addMember(userId: number, roomId: number, targetId: number, role: 'admin' | 'member'): Promise<Member> {
     const { room, member } = await this.requireRole(roomId, userId, ['owner', 'admin'], 'add members');
     this.requireGroup(room, 'have members added');
+    requireWritable(room);
     if (role === 'admin' && member.role !== 'owner') throw forbidden("only the room's owner can make admins");
     const target = await this.d.users.findById(targetId);
     if (!target || target.status !== 'active') throw notFound('user');
@@ -315,6 +316,7 @@ export class RoomsService {
     const { room, member } = await this.access(roomId, userId);
     if (member) throw new AppError('ALREADY_MEMBER', 'you are already a member');
     if (room.kind !== 'group' || room.visibility !== 'public') throw roomNotFound();
+    requireWritable(room);
     try {
       await this.d.rooms.insertMembers(roomId, [{ userId, role: 'member' }]);
     } catch (err) {
@@ -332,7 +334,7 @@ export class RoomsService {
    */
   async joinByInvite(userId: number, roomId: number): Promise<boolean> {
     const room = await this.d.rooms.findLive(roomId);
-    if (!room || room.kind !== 'group' || (await this.d.rooms.findMember(roomId, userId))) return false;
+    if (!room || room.kind !== 'group' || bool(room.archived) || (await this.d.rooms.findMember(roomId, userId))) return false;
     try {
       await this.d.rooms.insertMembers(roomId, [{ userId, role: 'member' }]);
     } catch (err) {
@@ -432,5 +434,6 @@ export function roomView(r: RoomRow, memberCount: number): Room {
     updatedAt: iso(r.updated_at),
     memberCount,
     lastSeq: num(r.last_seq),
+    archived: bool(r.archived),
   };
 }

@@ -8,6 +8,9 @@ import { addMember, clientId, createRoom, expectError, expectStatus, send, sleep
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer();
+  // The first account is the server's administrator: it lets room owners make invites (the matrix has their routes).
+  const root = await t.register();
+  expectStatus(await t.api.put('/api/admin/settings').set(root.auth).send({ roomOwnerInvites: true }), 200);
 });
 afterAll(async () => {
   await t?.close();
@@ -57,6 +60,26 @@ interface Row {
 const s = (p: number, pub: number) => ({ private: p, public: pub });
 
 const MATRIX: Row[] = [
+  {
+    name: 'GET /rooms/:id/invites',
+    method: 'get',
+    path: (f) => `/api/rooms/${f.room.id}/invites`,
+    expect: { anonymous: 401, stranger: s(404, 403), member: 403, admin: 200, owner: 200 },
+  },
+  {
+    name: 'POST /rooms/:id/invites',
+    method: 'post',
+    path: (f) => `/api/rooms/${f.room.id}/invites`,
+    body: () => ({ maxUses: 1 }),
+    expect: { anonymous: 401, stranger: s(404, 403), member: 403, admin: 201, owner: 201 },
+  },
+  {
+    name: 'DELETE /rooms/:id/invites/:inviteId',
+    method: 'delete',
+    // No invite of the caller's has that id: members who may manage invites get 404, the others are refused first.
+    path: (f) => `/api/rooms/${f.room.id}/invites/999999999`,
+    expect: { anonymous: 401, stranger: s(404, 403), member: 403, admin: 404, owner: 404 },
+  },
   {
     name: 'GET /rooms/:id',
     method: 'get',

@@ -8,6 +8,10 @@ import { Batcher } from '../db/batcher.js';
 export type UserRow = UserModel;
 
 export function toUserPublic(row: UserRow, online: boolean): UserPublic {
+  // A deleted account keeps its id (its messages still name it) and nothing else; clients say "Deleted user".
+  if (row.status === 'deleted') {
+    return { id: row.id, username: '', displayName: '', avatarUrl: null, online: false, lastSeenAt: null, deleted: true };
+  }
   return {
     id: row.id,
     username: row.username,
@@ -63,8 +67,10 @@ export class UsersRepository {
   /** Username or email; both columns compare case-insensitively on either database. */
   async findByLogin(login: string): Promise<UserRow | undefined> {
     const column = login.includes('@') ? 'email' : 'username';
+    // A deleted account cannot be reached by any name: it answers like an unknown user.
     return UserModel.query(this.knex)
       .where(column, column === 'email' ? login.toLowerCase() : login)
+      .whereNot('status', 'deleted')
       .first();
   }
 
@@ -93,7 +99,34 @@ export class UsersRepository {
   async setStatus(id: number, status: 'active' | 'disabled', trx?: Knex.Transaction): Promise<number> {
     return UserModel.query(trx ?? this.knex)
       .findById(id)
+      .whereNot('status', 'deleted')
       .patch({ status, updated_at: new Date() });
+  }
+
+  /**
+   * Erases an account's profile; the row stays so its messages keep a sender. The username and email are freed:
+   * the placeholders hold a character no registration accepts, so they never collide with a real name or address.
+   */
+  async erase(id: number, trx: Knex.Transaction): Promise<number> {
+    const placeholder = `~deleted~${id}`;
+    return UserModel.query(trx).findById(id).whereNot('status', 'deleted').patch({
+      username: placeholder,
+      email: placeholder,
+      password_hash: '',
+      display_name: '',
+      avatar_url: null,
+      status: 'deleted',
+      role: 'user',
+      updated_at: new Date(),
+    });
+  }
+
+  /** Administrators whose accounts are live (active or disabled). */
+  async adminCount(trx?: Knex.Transaction): Promise<number> {
+    const [row] = (await (trx ?? this.knex)('users').where('role', 'admin').whereNot('status', 'deleted').count({ n: '*' })) as {
+      n: number | string;
+    }[];
+    return Number(row?.n ?? 0);
   }
 
   /**

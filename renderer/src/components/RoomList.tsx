@@ -15,6 +15,7 @@ import {
   selectRoomsLoaded,
   selectSelf,
   selectUser,
+  shownName,
 } from '../store/selectors.js';
 import { Avatar } from './Avatar.js';
 import { SystemLine } from './room/SystemLine.js';
@@ -26,7 +27,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   const controller = useController();
   const online = useAppStore(selectOnline(room.peer?.id));
   const last = room.lastMessage;
-  const name = useAppStore(selectRoomName(room));
+  const name = useAppStore(selectRoomName(room, t('users.deleted')));
   const peer = useAppStore(selectUser(room.peer?.id, room.peer));
   const lastSender = useAppStore(selectUser(last?.sender.id, last?.sender));
   const preview = !last ? (
@@ -36,7 +37,7 @@ const RoomRow = memo(function RoomRow({ room, active, selfId }: { room: MyRoom; 
   ) : last.kind === 'system' ? (
     <SystemLine message={last} />
   ) : (
-    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${lastSender?.displayName ?? ''}: ` : ''}${messagePreview(last, { image: t('files.image'), file: t('files.file') })}`
+    `${last.sender.id === selfId ? t('rooms.you') : room.kind === 'group' ? `${shownName(lastSender, t('users.deleted'))}: ` : ''}${messagePreview(last, { image: t('files.image'), file: t('files.file') })}`
   );
   const unread = room.unreadCount;
   const mentions = room.mentionCount;

@@ -58,6 +58,7 @@ export const en = {
     REGISTRATION_CLOSED: 'Registration is closed on this server.',
     INVITE_INVALID: 'This invite is not valid: it may have expired or been used up.',
     RESET_LINK_INVALID: 'This reset link is not valid: it may have expired or been used already.',
+    ROOM_ARCHIVED: 'This room is archived: it can be read but not changed.',
     FORBIDDEN: 'You are not allowed to do that.',
     NOT_FOUND: 'Not found. It may have been deleted.',
     ALREADY_MEMBER: 'Already a member.',
@@ -235,7 +236,9 @@ export const en = {
     replyingTo: 'Replying to {{name}}',
     cancelReply: 'Cancel reply',
     tooLong: 'Messages can be at most {{max}} characters.',
+    archived: 'This room is archived. You can read it, but no one can send messages here any more.',
   },
+  users: { deleted: 'Deleted user' },
   members: {
     title: 'Members',
     onlineSection: 'Online — {{count}}',

@@ -59,6 +59,7 @@ export const zhCN: Resources = {
     REGISTRATION_CLOSED: '此服务器已关闭注册。',
     INVITE_INVALID: '此邀请无效：可能已过期或已用完。',
     RESET_LINK_INVALID: '此重置链接无效：可能已过期或已被使用。',
+    ROOM_ARCHIVED: '此房间已归档：只能查看，不能更改。',
     FORBIDDEN: '你没有权限执行此操作。',
     NOT_FOUND: '未找到，可能已被删除。',
     ALREADY_MEMBER: '已经是成员。',
@@ -234,7 +235,9 @@ export const zhCN: Resources = {
     replyingTo: '回复 {{name}}',
     cancelReply: '取消回复',
     tooLong: '消息最多 {{max}} 个字符。',
+    archived: '此房间已归档。你可以查看历史消息，但任何人都不能再在这里发送消息。',
   },
+  users: { deleted: '已删除的用户' },
   members: {
     title: '成员',
     onlineSection: '在线 — {{count}}',

@@ -22,6 +22,7 @@ const room = (id: number, name: string, extra: Partial<Room> = {}): Room => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
   memberCount: 1,
   lastSeq: 0,
+  archived: false,
   ...extra,
 });
 const mine = (r: Room, extra: Partial<MyRoom> = {}): MyRoom => ({

@@ -34,6 +34,7 @@ function room(id: number, extra: Partial<MyRoom> = {}): MyRoom {
     updatedAt: '2026-01-01T00:00:00.000Z',
     memberCount: 2,
     lastSeq: 0,
+    archived: false,
     role: 'owner',
     muted: false,
     notify: 'all',

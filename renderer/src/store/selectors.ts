@@ -90,13 +90,20 @@ export const selectUser =
   (s: AppState): UserPublic | F =>
     id === undefined ? fallback : (s.users.byId[id] ?? fallback);
 
+/** The name to show for a user: a deleted account has none, and is shown as `deletedLabel` (translated by the caller). */
+export const shownName = (user: Pick<UserPublic, 'displayName' | 'deleted'> | null | undefined, deletedLabel: string): string =>
+  user?.deleted ? deletedLabel : (user?.displayName ?? '');
+
 /** A room's title: a direct room is called after the peer, so it follows the peer's live display name. */
-export const roomName = (room: MyRoom, profiles: Record<number, UserPublic>): string =>
-  room.kind === 'direct' && room.peer ? (profiles[room.peer.id]?.displayName ?? room.name) : room.name;
+export const roomName = (room: MyRoom, profiles: Record<number, UserPublic>, deletedLabel = ''): string => {
+  if (room.kind !== 'direct' || !room.peer) return room.name;
+  const peer = profiles[room.peer.id] ?? room.peer;
+  return peer.deleted ? deletedLabel : (profiles[room.peer.id]?.displayName ?? room.name);
+};
 export const selectRoomName =
-  (room: MyRoom | undefined) =>
+  (room: MyRoom | undefined, deletedLabel = '') =>
   (s: AppState): string =>
-    room ? roomName(room, s.users.byId) : '';
+    room ? roomName(room, s.users.byId, deletedLabel) : '';
 
 /** Live profiles by id (changes only when someone's profile does): for lists that filter or sort by name. */
 export const selectProfiles = (s: AppState) => s.users.byId;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MyRoom, UserPublic } from '../../../protocol/types.js';
 import { createAppStore } from './index.js';
-import { roomName, selectRoomName, selectUser } from './selectors.js';
+import { roomName, selectRoomName, selectUser, shownName } from './selectors.js';
 
 const me = {
   id: 1,
@@ -31,6 +31,7 @@ function direct(peer: UserPublic): MyRoom {
     updatedAt: '2026-01-01T00:00:00.000Z',
     memberCount: 2,
     lastSeq: 0,
+    archived: false,
     role: 'member',
     muted: false,
     notify: 'all',
@@ -51,6 +52,19 @@ function signedInStore() {
 }
 
 describe('users overlay', () => {
+  it('a deleted account (user:updated with deleted: true) shows as the label the UI gives, in messages and direct rooms', () => {
+    const store = signedInStore();
+    const room = direct(bob);
+    const gone: UserPublic = { id: bob.id, username: '', displayName: '', avatarUrl: null, online: false, lastSeenAt: null, deleted: true };
+    store.getState().userUpdated(gone);
+    const shown = selectUser(bob.id, bob)(store.getState());
+    expect(shown.deleted).toBe(true);
+    expect(shownName(shown, 'Deleted user')).toBe('Deleted user');
+    expect(shownName(ann, 'Deleted user')).toBe('Ann');
+    expect(selectRoomName(room, '已删除的用户')(store.getState())).toBe('已删除的用户');
+    expect(roomName(direct(ann), store.getState().users.byId, 'Deleted user')).toBe('Ann');
+  });
+
   it('selectUser prefers the live profile, else the object it was given', () => {
     const store = signedInStore();
     expect(selectUser(bob.id, bob)(store.getState())).toBe(bob);

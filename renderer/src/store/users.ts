@@ -26,10 +26,11 @@ const profileOf = (u: UserPublic): UserPublic => ({
   avatarUrl: u.avatarUrl,
   online: u.online,
   lastSeenAt: u.lastSeenAt,
+  ...(u.deleted ? { deleted: true as const } : {}),
 });
 
 export const sameProfile = (a: UserPublic, b: UserPublic): boolean =>
-  a.displayName === b.displayName && a.avatarUrl === b.avatarUrl && a.username === b.username;
+  a.displayName === b.displayName && a.avatarUrl === b.avatarUrl && a.username === b.username && a.deleted === b.deleted;
 
 export const createUsersSlice: StateCreator<AppState, [], [], UsersSlice> = (set) => ({
   users: { byId: {} },

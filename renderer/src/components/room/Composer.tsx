@@ -131,6 +131,16 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
     typing.current.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
   };
 
+  // An archived room is read-only for everyone (the server refuses sends with ROOM_ARCHIVED): say so instead.
+  if (room.archived) {
+    return (
+      <div className="composer composer-archived" role="status">
+        <Icon name="lock" size={14} />
+        <span>{t('composer.archived')}</span>
+      </div>
+    );
+  }
+
   return (
     <div className="composer">
       {replyToId !== null && (

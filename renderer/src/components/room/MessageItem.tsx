@@ -7,7 +7,7 @@ import type { Message } from '../../../../protocol/types.js';
 import { isEmojiOnly } from '../../lib/emoji.js';
 import { dayLabel, fullStamp, timeOfDay } from '../../lib/format.js';
 import { useAppStore } from '../../store/index.js';
-import { findMessage, selectEditingId, selectSelf, selectUser } from '../../store/selectors.js';
+import { findMessage, selectEditingId, selectSelf, selectUser, shownName } from '../../store/selectors.js';
 import type { OutboxEntry } from '../../services/realtime-types.js';
 import { Avatar } from '../Avatar.js';
 import { useController } from '../context.js';
@@ -41,7 +41,7 @@ function Quote({ roomId, message: m }: { roomId: number; message: Message }) {
   const recalled = original ? original.deletedAt !== null : replyTo !== null && replyTo.preview === '' && replyTo.kind === 'text';
   const body = original ? original.body : (replyTo?.preview ?? '');
   const seq = original?.seq ?? replyTo?.seq;
-  const name = sender?.displayName ?? (replyTo ? t('system.someone') : '');
+  const name = sender ? shownName(sender, t('users.deleted')) : replyTo ? t('system.someone') : '';
   const content = (
     <>
       {name && <span className="quote-name">{name}</span>}
@@ -83,6 +83,7 @@ export const MessageItem = memo(function MessageItem({
   const setReplyTo = useAppStore((s) => s.setReplyTo);
   const [confirmRecall, setConfirmRecall] = useState(false);
   const sender = useAppStore(selectUser(m.sender.id, m.sender));
+  const senderName = shownName(sender, t('users.deleted'));
   const grouped = !newDay && groupedRun;
   const recalled = m.deletedAt !== null;
   const self = useAppStore(selectSelf);
@@ -137,13 +138,11 @@ export const MessageItem = memo(function MessageItem({
         tabIndex={-1}
         onKeyDown={onKeyDown}
         data-seq={m.seq}
-        aria-label={`${sender.displayName}, ${timeOfDay(m.createdAt, i18n.language)}`}
+        aria-label={`${senderName}, ${timeOfDay(m.createdAt, i18n.language)}`}
       >
-        <div className="msg-gutter">
-          {!grouped && !own && <Avatar id={sender.id} name={sender.displayName} url={sender.avatarUrl} size={32} />}
-        </div>
+        <div className="msg-gutter">{!grouped && !own && <Avatar id={sender.id} name={senderName} url={sender.avatarUrl} size={32} />}</div>
         <div className="msg-main">
-          {!grouped && !own && <div className="msg-sender">{sender.displayName}</div>}
+          {!grouped && !own && <div className="msg-sender">{senderName}</div>}
           <div className={`bubble${recalled ? ' recalled' : ''}`}>
             {m.replyToId !== null && !recalled && <Quote roomId={roomId} message={m} />}
             <AttachmentBlock message={m} roomId={roomId} />

@@ -72,7 +72,7 @@ export function RoomView({ roomId }: { roomId: number }) {
   const setPanel = useAppStore((s) => s.setPanel);
   const peerOnline = useAppStore(selectOnline(room?.peer?.id));
   const peer = useAppStore(selectUser(room?.peer?.id, room?.peer));
-  const name = useAppStore(selectRoomName(room));
+  const name = useAppStore(selectRoomName(room, t('users.deleted')));
   const { members, reload } = useMembers(roomId);
   const presence = useAppStore((s) => s.presence.online);
   if (!room) return null;

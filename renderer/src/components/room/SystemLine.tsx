@@ -3,14 +3,14 @@
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../../protocol/types.js';
 import { useAppStore } from '../../store/index.js';
+import { shownName } from '../../store/selectors.js';
 
 function useName(id: number | null, fallback: Message['sender']): string | null {
   const { t } = useTranslation();
   return useAppStore((s) => {
     if (id === null) return null;
-    const known = s.users.byId[id];
-    if (known) return known.displayName;
-    return id === fallback.id ? fallback.displayName : t('system.someone');
+    const known = s.users.byId[id] ?? (id === fallback.id ? fallback : undefined);
+    return known ? shownName(known, t('users.deleted')) : t('system.someone');
   });
 }
 
