@@ -8,6 +8,8 @@ import {
   createWindowOpenHandler,
   isTrustedSender,
   navigationDecision,
+  isCspHostSource,
+  LOOPBACK_ORIGINS,
   originOf,
 } from './security.js';
 
@@ -96,5 +98,17 @@ describe('CSP', () => {
     expect(csp).toMatch(/connect-src [^;]*http:\/\/192\.168\.1\.5:8080/);
     expect(csp).toMatch(/connect-src [^;]*ws:\/\/192\.168\.1\.5:8080/);
     expect(csp).not.toMatch(/connect-src [^;]*\bhttp:(\s|;|$)/);
+  });
+
+  it('writes only sources CSP can parse: IPv6 literals are left out, loopback is reached by name', () => {
+    const csp = buildCsp([...LOOPBACK_ORIGINS, 'http://[::1]:8080', 'http://10.0.0.2:3000']);
+    expect(csp).not.toContain('[');
+    expect(csp).toMatch(/connect-src [^;]*http:\/\/localhost:\*/);
+    expect(csp).toMatch(/connect-src [^;]*ws:\/\/127\.0\.0\.1:\*/);
+    expect(csp).toMatch(/connect-src [^;]*http:\/\/10\.0\.0\.2:3000/);
+    // Every host-source (not a keyword, not a bare scheme) matches CSP's host-source grammar.
+    const sources = csp.split(';').flatMap((d) => d.trim().split(/\s+/).slice(1));
+    for (const s of sources.filter((x) => x.includes('://'))) expect(isCspHostSource(s), s).toBe(true);
+    expect(isCspHostSource('http://[::1]:*')).toBe(false);
   });
 });

@@ -97,7 +97,7 @@ function wsOf(origin: string): string {
  * log in to any server) plus the plain-http servers we know of (loopback and the current one).
  */
 export function buildCsp(serverOrigins: readonly string[]): string {
-  const known = [...new Set(serverOrigins.map((o) => o.toLowerCase()))];
+  const known = [...new Set(serverOrigins.map((o) => o.toLowerCase()))].filter(isCspHostSource);
   const connect = ["'self'", 'https:', 'wss:', ...known, ...known.map(wsOf)];
   const media = ["'self'", 'data:', 'blob:', 'https:', ...known];
   return [
@@ -119,5 +119,17 @@ export function buildCsp(serverOrigins: readonly string[]): string {
   ].join('; ');
 }
 
-/** Loopback servers are always allowed in connect-src so a local server works on any port. */
-export const LOOPBACK_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'] as const;
+/**
+ * Whether an origin can be written as a CSP host-source: scheme://host[:port|:*] with a DNS name or IPv4 host.
+ * CSP's host grammar has no IPv6 literals: Chromium reports "http://[::1]:*" as an invalid source on every page load
+ * and ignores it, so it never allowed anything. Such origins are left out; `localhost` reaches the IPv6 loopback.
+ */
+export function isCspHostSource(origin: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d+|\*))?$/i.test(origin);
+}
+
+/**
+ * Loopback servers are always allowed in connect-src so a local server works on any port. There is no IPv6 literal
+ * here: CSP cannot express one (see isCspHostSource); http://localhost covers a server listening on ::1.
+ */
+export const LOOPBACK_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'] as const;

@@ -40,6 +40,7 @@ export function RoomFields(props: {
         <input
           id={`${id}-name`}
           autoFocus={props.autoFocus}
+          data-autofocus={props.autoFocus || undefined}
           value={value.name}
           onChange={(e) => onChange({ ...value, name: e.target.value })}
           aria-invalid={nameError ? true : undefined}

@@ -187,13 +187,14 @@ export function RoomList() {
           }}
         />
       </div>
+      {/* Above the list, which fills the sidebar: below it the hint sat at the window's bottom edge, far from the filter. */}
+      {loaded && rooms.length === 0 && <p className="sidebar-empty">{t('rooms.none')}</p>}
+      {loaded && rooms.length > 0 && shown.length === 0 && <p className="sidebar-empty">{t('rooms.noMatch')}</p>}
       <ul className="room-list" onKeyDown={onKeyDown}>
         {shown.map((r) => (
           <RoomRow key={r.id} room={r} active={r.id === activeRoomId} selfId={me?.id ?? 0} />
         ))}
       </ul>
-      {loaded && rooms.length === 0 && <p className="sidebar-empty">{t('rooms.none')}</p>}
-      {loaded && rooms.length > 0 && shown.length === 0 && <p className="sidebar-empty">{t('rooms.noMatch')}</p>}
     </nav>
   );
 }

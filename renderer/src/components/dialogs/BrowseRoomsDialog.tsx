@@ -35,6 +35,7 @@ export function BrowseRoomsDialog() {
       <input
         type="search"
         autoFocus
+        data-autofocus
         aria-label={t('browse.search')}
         placeholder={t('browse.search')}
         value={q}

@@ -90,6 +90,7 @@ export function QuickSwitcher() {
         type="text"
         role="combobox"
         autoFocus
+        data-autofocus
         aria-label={t('switcher.label')}
         placeholder={t('switcher.placeholder')}
         aria-expanded={items.length > 0}

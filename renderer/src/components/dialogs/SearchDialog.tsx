@@ -129,6 +129,7 @@ export function SearchDialog() {
         <input
           type="search"
           autoFocus
+          data-autofocus
           aria-label={t('search.placeholder')}
           placeholder={t('search.placeholder')}
           value={q}

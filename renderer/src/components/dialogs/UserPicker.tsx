@@ -47,6 +47,7 @@ export function UserPicker({
       <input
         type="search"
         autoFocus
+        data-autofocus
         aria-label={label}
         placeholder={t('people.search')}
         value={q}
