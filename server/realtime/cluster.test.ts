@@ -5,7 +5,7 @@ import { ApiClient } from '../../client/api.js';
 import type { AuthResult } from '../../protocol/types.js';
 import { baseMysqlUrl, testEnv, uniqueName } from '../test/harness.js';
 import { spawnServer, type ServerProcess } from '../test/processes.js';
-import { collect, connectError, connectReady, once, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
+import { collect, connectError, connectReady, once, onceWhere, onlineSeen, waitFor, type ClientSocket } from '../test/sockets.js';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -50,9 +50,9 @@ describe.skipIf(!baseMysqlUrl)('two nodes (MariaDB + Redis)', () => {
     const c = await register(n2);
     const room = await a.api.createRoom({ name: 'cluster', visibility: 'private', memberIds: [b.user.id] });
     const sa = await connect(n1, a);
-    const onlineSeen = onceWhere(sa, 'presence', (p) => p.userId === b.user.id, 10_000);
+    const cameOnline = onlineSeen(sa, b.user.id, 10_000);
     const sb = await connect(n2, b);
-    expect(await onlineSeen).toMatchObject({ userId: b.user.id, online: true });
+    expect(await cameOnline).toMatchObject({ userId: b.user.id, online: true });
     expect((await a.api.user(b.user.id)).online).toBe(true);
 
     const toB = onceWhere(sb, 'message:new', (m) => m.body === 'from node 1');

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnex } from '../db/knex.js';
 import { createRoom } from '../test/expect.js';
 import { startTestServer, type TestServer, type TestUser } from '../test/harness.js';
-import { collect, connectError, connectReady, connectSocket, once, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
+import {
+  collect,
+  connectError,
+  connectReady,
+  connectSocket,
+  once,
+  onceWhere,
+  onlineSeen,
+  waitFor,
+  type ClientSocket,
+} from '../test/sockets.js';
 
 let t: TestServer;
 const sockets: ClientSocket[] = [];
@@ -371,7 +381,7 @@ describe('membership follows sockets', () => {
     const [a, b] = [await t.register(), await t.register()];
     await privateRoom(a, [b]);
     const ca = await ready(a);
-    const online = onceWhere(ca.socket, 'presence', (p) => p.userId === b.id);
+    const online = onlineSeen(ca.socket, b.id);
     const cb = await ready(b);
     expect(await online).toMatchObject({ userId: b.id, online: true });
     const users = await t.api.get(`/api/users/${b.id}`).set(a.auth);

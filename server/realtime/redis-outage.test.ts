@@ -17,7 +17,7 @@ import {
   type Running,
   type ServerProcess,
 } from '../test/processes.js';
-import { collect, connectReady, onceWhere, waitFor, type ClientSocket } from '../test/sockets.js';
+import { collect, connectReady, onceWhere, onlineSeen, waitFor, type ClientSocket } from '../test/sockets.js';
 
 const OUTAGE_MS = 20_000;
 // Loose on purpose: the machine running the tests is shared and loaded. Before the fix these took 2-55 s.
@@ -152,7 +152,7 @@ describe.skipIf(!baseMysqlUrl)('Redis outage on two nodes (MariaDB + a private R
     expect(online).toContain(a.user.id);
     expect(online).not.toContain(d.user.id);
     // A presence change crosses nodes again.
-    const dBack = onceWhere(sa, 'presence', (p) => p.userId === d.user.id && p.online, 10_000);
+    const dBack = onlineSeen(sa, d.user.id, 10_000);
     await connect(n2, d.accessToken);
     expect(await dBack).toMatchObject({ userId: d.user.id, online: true });
     expect(revoked.flat()).toEqual([]);

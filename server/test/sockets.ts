@@ -57,6 +57,39 @@ export function onceWhere<K extends keyof ServerToClientEvents>(
   });
 }
 
+/**
+ * A user's "came online", whichever way it travels: alone as `presence`, or inside `presence:many` when several
+ * members came online in the same short window (the server coalesces those; see PROTOCOL.md).
+ */
+export function onlineSeen(
+  socket: ClientSocket,
+  userId: number,
+  timeoutMs = 5000,
+): Promise<{ userId: number; online: boolean; lastSeenAt: string | null }> {
+  return new Promise((resolve, reject) => {
+    const done = (p: { userId: number; online: boolean; lastSeenAt: string | null }) => {
+      clearTimeout(timer);
+      socket.off('presence', single);
+      socket.off('presence:many', many);
+      resolve(p);
+    };
+    const single = (p: { userId: number; online: boolean; lastSeenAt: string | null }) => {
+      if (p.userId === userId && p.online) done(p);
+    };
+    const many = ({ users }: { users: { userId: number; online: boolean; lastSeenAt: string | null }[] }) => {
+      const p = users.find((u) => u.userId === userId && u.online);
+      if (p) done(p);
+    };
+    const timer = setTimeout(() => {
+      socket.off('presence', single);
+      socket.off('presence:many', many);
+      reject(new Error(`timed out waiting for user ${userId} to come online`));
+    }, timeoutMs);
+    socket.on('presence', single);
+    socket.on('presence:many', many);
+  });
+}
+
 export async function connectReady(url: string, token: string): Promise<Connected> {
   const socket = connectSocket(url, token);
   const ready = await new Promise<SessionReady>((resolve, reject) => {
