@@ -96,15 +96,9 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [draft]);
 
-  // A room just shown takes the caret, once nothing covers it: opened from a dialog (create, switcher, browse), the
-  // caret comes here when the dialog goes, rather than back to the button that opened the dialog.
-  const covered = useAppStore((s) => s.ui.dialog !== null);
-  const wantsFocus = useRef(true);
   useEffect(() => {
-    if (covered || !wantsFocus.current) return;
-    wantsFocus.current = false;
     ref.current?.focus();
-  }, [covered]);
+  }, [roomId]);
 
   const tooLong = [...draft].length > LIMITS.messageBodyMax;
 
