@@ -97,6 +97,8 @@ export function Composer({ room, roomName, members }: { room: MyRoom; roomName: 
   }, [draft]);
 
   useEffect(() => {
+    // Opened at a message (a search result, a link to a message): that message takes the focus, not the composer.
+    if (useAppStore.getState().ui.highlight?.roomId === roomId) return;
     ref.current?.focus();
   }, [roomId]);
 
