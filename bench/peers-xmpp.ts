@@ -160,7 +160,9 @@ function freshAdmin(database?: string) {
 
 export async function startEjabberd(): Promise<XmppPeer> {
   const version = packageVersion('ejabberd');
-  if (!version || !existsSync('/usr/sbin/ejabberdctl')) throw new Error('not installed (apt-get install -y ejabberd)');
+  if (!version || !existsSync('/usr/sbin/ejabberdctl')) throw new Error('not installed (apt-get install -y ejabberd erlang-p1-mysql)');
+  if (!existsSync('/usr/lib/erlang/lib') || !readdirSync('/usr/lib/erlang/lib').some((d) => d.startsWith('p1_mysql')))
+    throw new Error('its MySQL driver is not installed (apt-get install -y erlang-p1-mysql)');
   const db = freshDatabase('bench_peer_ejabberd');
   const dir = serviceDir('bench-ejabberd-', 'ejabberd');
   const port = await freePort();

@@ -24,6 +24,9 @@ export interface NewMessage {
   system?: { event: string; userId: number | null; name: string | null } | null;
 }
 
+/** A message's (sender, clientId) identity, as "sender\\0clientId". */
+export const key = (m: Pick<NewMessage, 'senderId' | 'clientId'>) => `${m.senderId}\u0000${m.clientId}`;
+
 export class MessagesRepository {
   /** `search` is told of every insert, edit and recall inside the transaction that makes it. */
   constructor(
@@ -60,30 +63,41 @@ export class MessagesRepository {
   }
 
   /**
-   * Which (room, user) pairs are members of live rooms, as "room:user" keys: one query for a whole group commit.
-   * A plain (consistent) read, as membersAmong: a shared lock here deadlocked concurrent group commits on MariaDB
-   * (the join's room rows, S-locked here, are X-locked by the seq UPDATE that follows).
+   * What a group commit must know before it reserves seqs, in one round trip: which (room, user) pairs may write
+   * (members of live, unarchived rooms) as "room:user" keys, and which (sender, clientId) pairs already have a
+   * message as "sender\0clientId" keys. A plain (consistent) read, as membersAmong: a shared lock here deadlocked
+   * concurrent group commits on MariaDB (the join's room rows, S-locked here, are X-locked by the seq UPDATE that
+   * follows).
    */
-  async membershipsAmong(pairs: readonly { roomId: number; userId: number }[], trx: Knex.Transaction): Promise<Set<string>> {
-    if (pairs.length === 0) return new Set();
-    const q = trx('room_members as rm')
-      .join('rooms as r', 'r.id', 'rm.room_id')
-      .whereNull('r.deleted_at')
-      .whereIn('rm.room_id', [...new Set(pairs.map((p) => p.roomId))])
-      .whereIn('rm.user_id', [...new Set(pairs.map((p) => p.userId))])
-      .select('rm.room_id', 'rm.user_id');
-    const rows = (await q) as { room_id: number; user_id: number }[];
-    return new Set(rows.map((r) => `${num(r.room_id)}:${num(r.user_id)}`));
-  }
-
-  /** The (sender, clientId) pairs among `inputs` that already have a message, as "sender\0clientId" keys. */
-  async takenClientIds(inputs: readonly NewMessage[], trx: Knex.Transaction): Promise<Set<string>> {
-    const rows = (await trx('messages')
-      .whereIn('sender_id', [...new Set(inputs.map((m) => m.senderId))])
-      .whereIn('client_id', [...new Set(inputs.map((m) => m.clientId))])
-      .select('sender_id', 'client_id')) as { sender_id: number; client_id: string }[];
-    const wanted = new Set(inputs.map((m) => `${m.senderId}\u0000${m.clientId}`));
-    return new Set(rows.map((r) => `${r.sender_id}\u0000${r.client_id}`).filter((k) => wanted.has(k)));
+  async planningReads(
+    inputs: readonly NewMessage[],
+    writers: readonly { roomId: number; userId: number }[],
+    trx: Knex.Transaction,
+  ): Promise<{ members: Set<string>; taken: Set<string> }> {
+    const pairs = [...new Map(inputs.map((m) => [key(m), [m.senderId, m.clientId] as [number, string]])).values()];
+    // (sender_id, client_id) IN ((?, ?), ...): exact lookups on the unique key, where two IN lists read every pair.
+    const taken = trx('messages')
+      .whereIn(['sender_id', 'client_id'], pairs)
+      .select(trx.raw("'t' AS k"), 'sender_id AS a', trx.raw('NULL AS b'), 'client_id AS c');
+    const q =
+      writers.length === 0
+        ? taken
+        : trx('room_members as rm')
+            .join('rooms as r', 'r.id', 'rm.room_id')
+            .whereNull('r.deleted_at')
+            .whereRaw('r.archived = 0')
+            .whereIn('rm.room_id', [...new Set(writers.map((p) => p.roomId))])
+            .whereIn('rm.user_id', [...new Set(writers.map((p) => p.userId))])
+            .select(trx.raw("'m' AS k"), 'rm.room_id AS a', 'rm.user_id AS b', trx.raw('NULL AS c'))
+            .unionAll(taken);
+    const rows = (await q) as { k: string; a: number | string; b: number | string | null; c: string | null }[];
+    const members = new Set<string>();
+    const found = new Set<string>();
+    for (const r of rows) {
+      if (r.k === 'm') members.add(`${num(r.a)}:${num(r.b!)}`);
+      else found.add(`${num(r.a)}\u0000${r.c!}`);
+    }
+    return { members, taken: found };
   }
 
   /**
@@ -124,13 +138,20 @@ export class MessagesRepository {
     if (ids.length === 0) return new Map();
     const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
     const bindings = [...ids.flatMap((id) => [id, counts.get(id)!]), ...ids];
-    const sql = `UPDATE rooms SET last_seq = last_seq + CASE id ${cases} END WHERE id IN (${ids.map(() => '?').join(',')}) AND deleted_at IS NULL`;
+    const list = ids.map(() => '?').join(',');
+    const set = `SET last_seq = last_seq + CASE id ${cases} END WHERE id IN (${list}) AND deleted_at IS NULL`;
     let rows: { id: number; last_seq: number }[];
     if (dialectOf(this.knex) === 'mysql') {
-      await trx.raw(`${sql} ORDER BY id`, bindings);
-      rows = (await trx('rooms').whereIn('id', ids).whereNull('deleted_at').forUpdate().select('id', 'last_seq')) as typeof rows;
+      // FORCE INDEX: when the list covers a good part of a small rooms table, MySQL and MariaDB plan a full index
+      // scan instead of the primary-key lookups, and in REPEATABLE READ a locking scan locks every row it passes:
+      // concurrent group commits for disjoint rooms then wait for each other's commit (measured: 50-120 ms per
+      // UPDATE in the durable-send bench, all of it lock waits).
+      await trx.raw(`UPDATE rooms FORCE INDEX (PRIMARY) ${set} ORDER BY id`, bindings);
+      rows = (
+        await trx.raw(`SELECT id, last_seq FROM rooms FORCE INDEX (PRIMARY) WHERE id IN (${list}) AND deleted_at IS NULL FOR UPDATE`, ids)
+      )[0] as typeof rows;
     } else {
-      rows = (await trx.raw(`${sql} RETURNING id, last_seq`, bindings)) as typeof rows;
+      rows = (await trx.raw(`UPDATE rooms ${set} RETURNING id, last_seq`, bindings)) as typeof rows;
     }
     return new Map(rows.map((r) => [num(r.id), num(r.last_seq)]));
   }
@@ -142,8 +163,9 @@ export class MessagesRepository {
 
   /**
    * Inserts runs of messages (each run in one room, at seqs first, first+1, ...) in one statement and returns each
-   * run's rows as written. A lone row takes its id from the insert; more rows are read back in one query, because
-   * auto-increment ids of a multi-row insert need not be consecutive (MySQL's interleaved lock mode).
+   * run's rows as written. The ids follow from the one the insert reports where the database makes them
+   * consecutive (a lone row; consecutiveIds); otherwise they are read back in one query, because auto-increment ids
+   * of a multi-row insert need not be consecutive (MySQL's interleaved lock mode).
    */
   async insertRuns(runs: readonly { first: number; inputs: readonly NewMessage[] }[], trx: Knex.Transaction): Promise<MessageRow[][]> {
     const now = new Date();
@@ -165,26 +187,43 @@ export class MessagesRepository {
     );
     const all = values.flat();
     const [firstId] = await trx('messages').insert(all);
-    const build = (v: (typeof all)[number], id: number) => MessageModel.fromJson({ id, ...v }, { skipValidation: true });
-    if (all.length === 1) {
-      const rows = [[build(all[0]!, num(firstId))]];
-      await this.insertMentions(runs, rows, trx);
-      await this.search?.add(trx, rows[0]!);
-      return rows;
+    let idOf = (_: (typeof all)[number], i: number) => num(firstId) + i;
+    if (all.length > 1 && !(await this.consecutiveIds(trx))) {
+      const ids = (await trx('messages')
+        .where((w) => {
+          for (const run of runs) {
+            if (run.inputs.length === 0) continue;
+            w.orWhere((b) => b.where('room_id', run.inputs[0]!.roomId).whereBetween('seq', [run.first, run.first + run.inputs.length - 1]));
+          }
+        })
+        .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
+      const byPlace = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
+      idOf = (v) => byPlace.get(`${v.room_id}:${v.seq}`)!;
     }
-    const ids = (await trx('messages')
-      .where((w) => {
-        for (const run of runs) {
-          if (run.inputs.length === 0) continue;
-          w.orWhere((b) => b.where('room_id', run.inputs[0]!.roomId).whereBetween('seq', [run.first, run.first + run.inputs.length - 1]));
-        }
-      })
-      .select('id', 'room_id', 'seq')) as { id: number; room_id: number; seq: number }[];
-    const idOf = new Map(ids.map((r) => [`${num(r.room_id)}:${num(r.seq)}`, num(r.id)]));
-    const rows = values.map((run) => run.map((v) => build(v, idOf.get(`${v.room_id}:${v.seq}`)!)));
+    let i = 0;
+    const rows = values.map((run) => run.map((v) => MessageModel.fromJson({ id: idOf(v, i++), ...v }, { skipValidation: true })));
     await this.insertMentions(runs, rows, trx);
     await this.search?.add(trx, rows.flat());
     return rows;
+  }
+
+  /**
+   * Whether a multi-row INSERT's auto-increment ids are consecutive from the one the driver reports: MySQL and
+   * MariaDB guarantee it for a "simple insert" in innodb_autoinc_lock_mode 0 and 1 (MariaDB's default) with an
+   * increment of 1; in mode 2 (MySQL 8's default) concurrent inserts may interleave, so the ids are read back.
+   * SQLite reads back too (a local call). Asked once.
+   */
+  private consecutive?: Promise<boolean>;
+  private consecutiveIds(trx: Knex.Transaction): Promise<boolean> {
+    if (dialectOf(this.knex) !== 'mysql') return Promise.resolve(false);
+    this.consecutive ??= trx
+      .raw('SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step')
+      .then(([rows]: [{ mode: number | string; step: number | string }[]]) => num(rows[0]!.mode) <= 1 && num(rows[0]!.step) === 1)
+      .catch(() => {
+        this.consecutive = undefined;
+        return false;
+      });
+    return this.consecutive;
   }
 
   /** The mentions of freshly inserted rows, in the same transaction (chunked for SQLite's variable limit). */

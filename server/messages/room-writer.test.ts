@@ -204,6 +204,21 @@ describe('group commit across rooms', () => {
     expect(await seqs(gone!.id)).toEqual([]);
   });
 
+  it("an archived room's members are refused inside a group commit, as on the lone-send path", async () => {
+    const [a, b] = await Promise.all([t.register(), t.register()]);
+    const [open, archived] = await Promise.all([createRoom(t, a, { memberIds: [b.id] }), createRoom(t, a, { memberIds: [b.id] })]);
+    await t.server.knex('rooms').where('id', archived.id).update({ archived: true });
+    const { w } = writer();
+    const outcomes = await Promise.all([
+      w.write(text(open.id, a.id, 'ok-1')), // one transaction for all four
+      w.write(text(archived.id, a.id, 'no-1')),
+      w.write(text(archived.id, b.id, 'no-2')),
+      w.write(text(open.id, b.id, 'ok-2')),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['inserted', 'not-member', 'not-member', 'inserted']);
+    expect(await t.server.knex('messages').where({ room_id: archived.id, kind: 'text' }).count({ n: '*' }).first()).toMatchObject({ n: 0 });
+  });
+
   it("a system message is written for a room its actor has left, in the same transaction as members' sends", async () => {
     const [a, b, gone] = await Promise.all([t.register(), t.register(), t.register()]);
     const room = await createRoom(t, a, { memberIds: [b.id] });
@@ -230,5 +245,44 @@ describe('group commit across rooms', () => {
       '3:system:sys-1',
       '4:text:after',
     ]);
+  });
+});
+
+describe('group commits in disjoint rooms', () => {
+  // Its own server: the rooms of this test must be a good part of the rooms table, which is when MySQL and MariaDB
+  // would plan the seq UPDATE as a scan and lock every room row it passes.
+  let own: TestServer;
+  beforeAll(async () => {
+    own = await startTestServer();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it.runIf(dialectName === 'mysql')("do not wait for each other's commit (no room row outside a transaction's own is locked)", async () => {
+    const a = await own.register();
+    const rooms = await Promise.all(Array.from({ length: 10 }, () => createRoom(own, a)));
+    const repo = new MessagesRepository(own.server.knex);
+    const [held, free] = [rooms.slice(0, 5), rooms.slice(5)];
+    const trx = await own.server.knex.transaction();
+    try {
+      // Another group commit's seq reservation, left uncommitted: it holds its five rooms' rows.
+      await repo.reserveSeqsMany(new Map(held.map((r) => [r.id, 1])), trx);
+      const writer = new RoomWriter(own.server.knex, repo, new RoomOrder(() => undefined), { maxTransactions: 1 });
+      const message = (roomId: number, i: number): NewMessage => ({
+        roomId,
+        senderId: a.id,
+        clientId: `free-${roomId}-${i}`,
+        kind: 'text',
+        body: 'x',
+        replyToId: null,
+      });
+      const written = Promise.all(free.flatMap((r) => [writer.write(message(r.id, 1)), writer.write(message(r.id, 2))]));
+      // The bound only turns a hang into a failure: a blocked commit would wait for the lock (50 s by default).
+      const outcome = await Promise.race([written, new Promise<'blocked'>((r) => setTimeout(() => r('blocked'), 10_000).unref())]);
+      expect(outcome === 'blocked' ? outcome : outcome.map((o) => o.kind)).toEqual(Array(10).fill('inserted'));
+    } finally {
+      await trx.rollback();
+    }
   });
 });

@@ -1,7 +1,8 @@
 // Writes new messages with group commit. Sends queue per room, and each room has at most one batch being written
 // at a time, so its seqs are reserved in order. A few transactions run at once; batches that arrive while they
-// run are written together in the next one, across rooms, in a fixed number of statements: one membership query, one
-// seq UPDATE for every room, one multi-row INSERT, one commit (and one log flush) for them all. A lone message with
+// run are written together in the next one, across rooms, in a fixed number of statements: one read for membership
+// and clientIds already used, one seq UPDATE for every room, one multi-row INSERT, one commit (and one log flush) for
+// them all. A lone message with
 // nothing else waiting takes the four-statement path
 // (BEGIN, UPDATE rooms, INSERT, COMMIT). Seqs stay gap-free: they are reserved only for rows that are written,
 // inside the transaction that writes them, and a transaction that does not commit hands them back.
@@ -9,7 +10,7 @@ import type { Knex } from 'knex';
 import { isUniqueViolation } from '../errors.js';
 import { dialectOf } from '../db/knex.js';
 import { retryOnConflict } from '../db/transaction.js';
-import type { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
+import { key, type MessageRow, type MessagesRepository, type NewMessage } from './messages.repository.js';
 import type { RoomOrder } from './room-order.js';
 
 export type WriteOutcome =
@@ -46,7 +47,6 @@ interface Plan {
 const MAX_BATCH = 100;
 /** Messages in one transaction across rooms: one multi-row INSERT, which SQLite writes as a compound SELECT (<= 500 terms). */
 const MAX_MESSAGES_PER_TRANSACTION = 400;
-const key = (m: NewMessage) => `${m.senderId}\u0000${m.clientId}`;
 const INSERTED_LATER = { kind: 'inserted', row: undefined as unknown as MessageRow } as const;
 
 export class RoomWriter {
@@ -153,8 +153,8 @@ export class RoomWriter {
 
   /**
    * One transaction for the batches of several rooms (or a burst in one), in a fixed number of statements however
-   * many rooms it holds: clientIds already used are found in one query, every sender's membership in one (locking)
-   * query, every room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
+   * many rooms it holds: clientIds already used and every sender's membership are found in one (plain) read, every
+   * room's seqs are reserved with one UPDATE (rooms in id order, so two nodes' transactions cannot
    * deadlock on each other's room rows), and every row goes in with one INSERT. A clientId race with another node
    * (a unique violation) falls back to one transaction per message, where duplicates are told apart.
    */
@@ -165,9 +165,9 @@ export class RoomWriter {
       outcomes = await retryOnConflict(() =>
         this.reserving(async (trx, allocate) => {
           const inputs = sorted.flatMap((j) => j.batch.map((p) => p.input));
-          const taken = await this.repo.takenClientIds(inputs, trx);
           // System messages are written for the room, not by a member, so their actors are not checked.
-          const members = await this.repo.membershipsAmong(
+          const { members, taken } = await this.repo.planningReads(
+            inputs,
             inputs.filter((m) => !m.system).map((m) => ({ roomId: m.roomId, userId: m.senderId })),
             trx,
           );
