@@ -57,7 +57,7 @@ function add(url: string, token: string): Promise<void> {
   const client = new RealtimeClient({
     serverUrl: url,
     getAccessToken: () => Promise.resolve(token),
-    socketOptions: { transports: ['websocket'], forceNew: true, timeout: 30_000 },
+    socketOptions: { forceNew: true, timeout: 30_000 },
   });
   clients.push(client);
   client.on('retry', (r) => {

@@ -117,7 +117,7 @@ async function runUsers(c: Extract<UsersCommand, { cmd: 'run' }>): Promise<Users
     p.client = new RealtimeClient({
       serverUrl: c.url,
       getAccessToken: () => Promise.resolve(p.token),
-      socketOptions: { transports: ['websocket'], forceNew: true, timeout: 30_000 },
+      socketOptions: { forceNew: true, timeout: 30_000 },
     });
     p.api = p.client.api;
     p.client.on('ready', () => {

@@ -180,6 +180,10 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.setState('connecting');
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.options.serverUrl, {
       path: '/socket.io',
+      // WebSocket first, HTTP long-polling only where a WebSocket cannot be opened (a proxy that drops Upgrade):
+      // polling first costs every (re)connect several HTTP requests and an upgrade, which a reconnect storm multiplies.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: RECONNECT_DELAY_MS,
       reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
       randomizationFactor: JITTER,

@@ -2,7 +2,10 @@
 // within seconds and each one's announcement went to every member of their rooms: a room of 100 cost 100 x 100 packets,
 // the largest share of a handshake's CPU (bench/storm.ts). Now the first announcement after a quiet spell goes out at
 // once, exactly as before (`presence`); those arriving in the next WINDOW_MS are held and sent together, one
-// `presence:many` per room (a lone one still as `presence`), so a storm costs a room a few packets per member.
+// `presence:many` per room (a lone one still as `presence`), so a storm costs a room a few packets per member. While
+// the storm goes on (a window held many), the window doubles, up to MAX_WINDOW_MS: every flush sends one packet to
+// every member of every room with a newcomer, so a storm of 10,000 over 15 s at a fixed 250 ms still cost each socket
+// about 60 packets; a quiet spell brings the window back to WINDOW_MS.
 import type { IoServer } from './gateway.js';
 
 export interface OnlinePresence {
@@ -12,10 +15,14 @@ export interface OnlinePresence {
 }
 
 const WINDOW_MS = 250;
+const MAX_WINDOW_MS = 4000;
+/** A window that held at least this many announcements widens the next one. */
+const STORM = 50;
 
 export class OnlineAnnouncer {
   private readonly held = new Map<number, { presence: OnlinePresence; targets: string[] }>();
   private timer: NodeJS.Timeout | undefined;
+  private windowMs = WINDOW_MS;
 
   constructor(
     private readonly io: IoServer,
@@ -47,9 +54,11 @@ export class OnlineAnnouncer {
     this.held.clear();
     if (batch.length === 0) {
       this.timer = undefined;
+      this.windowMs = WINDOW_MS;
       return;
     }
-    this.timer = setTimeout(() => void this.flush(), WINDOW_MS);
+    this.windowMs = batch.length >= STORM ? Math.min(MAX_WINDOW_MS, this.windowMs * 2) : WINDOW_MS;
+    this.timer = setTimeout(() => void this.flush(), this.windowMs);
     const online = await this.stillOnline(batch.map((b) => b.presence.userId)).catch(() => undefined);
     const byTarget = new Map<string, OnlinePresence[]>();
     for (const { presence, targets } of batch) {
