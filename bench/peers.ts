@@ -361,6 +361,12 @@ async function round(c: Contender, o: Options): Promise<RoundResult> {
 }
 
 async function idleMemory(c: Contender, n: number): Promise<number> {
+  // Once to warm up, for every server alike: the first connections grow pools and heaps that stay (and a GC right
+  // after set-up returns garbage of the set-up itself, which made our delta negative at 200 connections).
+  await c.idle(n);
+  await sleep(1000);
+  await c.closeIdle();
+  await sleep(1000);
   const before = await c.rss();
   await c.idle(n);
   await sleep(2000);

@@ -4,6 +4,7 @@
 // delete, search, reconnect and log in again, with a uniform idle time between actions. It measures send-to-delivery
 // (every member's client; the send time travels in the body), history request latency, and what was lost.
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApiClient } from '../client/api.js';
 import { RealtimeClient } from '../client/realtime.js';
 import type { Attachment } from '../protocol/types.js';
@@ -17,9 +18,10 @@ export interface SimUser {
   rooms: number[];
 }
 
+/** `connect` signs every user in and returns; `run` then starts the activity (so sign-in is outside what is measured). */
 export type UsersCommand =
   | {
-      cmd: 'run';
+      cmd: 'connect';
       url: string;
       users: SimUser[];
       durationMs: number;
@@ -29,6 +31,7 @@ export type UsersCommand =
       fileEvery: number;
       tag: string;
     }
+  | { cmd: 'run' }
   | { cmd: 'close' };
 
 export interface UsersResult {
@@ -46,6 +49,10 @@ export interface UsersResult {
   /** Sends still in an outbox (never acked) at the end. */
   unacked: number;
   signedOut: number;
+  /** This load process's own CPU (share of one core) and event-loop delay p99 over the activity: a saturated load
+   * process delays deliveries it measures, so a step is only the server's if this stays clear of 100%. */
+  loadCpu: number;
+  loadLoopP99: number;
 }
 
 /** Mattermost's action frequencies mapped onto this protocol (see bench/users.ts). */
@@ -87,7 +94,11 @@ interface Person {
 
 let people: Person[] = [];
 
-async function runUsers(c: Extract<UsersCommand, { cmd: 'run' }>): Promise<UsersResult> {
+async function runUsers(
+  c: Extract<UsersCommand, { cmd: 'connect' }>,
+  signedIn: (ms: number) => void,
+  go: Promise<void>,
+): Promise<UsersResult> {
   const delivery = new LatencyHistogram();
   const history = new LatencyHistogram();
   const actions: Record<string, number> = {};
@@ -163,6 +174,12 @@ async function runUsers(c: Extract<UsersCommand, { cmd: 'run' }>): Promise<Users
     }),
   );
   const connectMs = nowMs() - t0;
+  signedIn(connectMs);
+  await go;
+  const cpu0 = process.cpuUsage();
+  const wall0 = nowMs();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
 
   const timed = async <T>(work: () => Promise<T>): Promise<T> => {
     const s = nowMs();
@@ -289,7 +306,11 @@ async function runUsers(c: Extract<UsersCommand, { cmd: 'run' }>): Promise<Users
     await sleep(200);
   }
   const { expected, missing } = expectedOf();
+  loop.disable();
+  const cpu = process.cpuUsage(cpu0);
   return {
+    loadCpu: (cpu.user + cpu.system) / 1000 / (nowMs() - wall0),
+    loadLoopP99: loop.percentile(99) / 1e6,
     users: people.length,
     connectMs,
     actions,
@@ -305,10 +326,26 @@ async function runUsers(c: Extract<UsersCommand, { cmd: 'run' }>): Promise<Users
   };
 }
 
+let started: { go: () => void; result: Promise<UsersResult> } | undefined;
+
 serveIpc<UsersCommand>(async (c) => {
   switch (c.cmd) {
-    case 'run':
-      return runUsers(c);
+    case 'connect': {
+      let go = () => undefined as void;
+      const gate = new Promise<void>((r) => (go = r));
+      let signed = (_: number) => undefined as void;
+      const signedIn = new Promise<number>((r) => (signed = r));
+      const result = runUsers(c, signed, gate);
+      started = { go, result };
+      return { connectMs: await Promise.race([signedIn, result.then(() => NaN)]) };
+    }
+    case 'run': {
+      if (!started) throw new Error('run before connect');
+      const { go, result } = started;
+      started = undefined;
+      go();
+      return result;
+    }
     case 'close':
       for (const p of people) p.client.close();
       people = [];
