@@ -1,6 +1,6 @@
 // `npm run bench -- users`: how many active users one node serves. Simulated people (bench/users-load.ts, real
 // clients in one load process) at Mattermost's published activity mix, stepped up (BENCH_USERS_STEPS, default
-// 100,200,400,800,1600; BENCH_USERS_SECONDS of activity per step, default 60) on MariaDB, until a step misses: p99
+// 500,1000,1500,2000,2500; BENCH_USERS_SECONDS of activity per step, default 60) on MariaDB, until a step misses: p99
 // send-to-delivery <= 100 ms, p99 history request <= 200 ms, nothing lost (every member's client holds every persisted
 // message of its rooms, no send left unacked, nobody signed out). Each step is profiled inside the server: CPU, event
 // loop delay and where the busy time went, which says what saturates first.
@@ -59,7 +59,7 @@ interface Step {
 
 export async function run(): Promise<void> {
   const quick = quickMode();
-  const steps = (process.env['BENCH_USERS_STEPS'] ?? (quick ? '50,100' : '100,200,400,800,1600')).split(',').map(Number);
+  const steps = (process.env['BENCH_USERS_STEPS'] ?? (quick ? '50,100' : '500,1000,1500,2000,2500')).split(',').map(Number);
   const seconds = Number(process.env['BENCH_USERS_SECONDS'] ?? (quick ? 20 : 60));
   console.log(`${machine()}; load average ${load()} (machine shared); server and simulated users in separate processes; MariaDB`);
   const db = freshDatabase('bench_users');
