@@ -1,7 +1,7 @@
 // `npm run bench -- fanout-rounds`: fan-out of this server against bare Socket.IO (bench/realtime-bare-server.ts: same
 // event shapes, no auth, no database) in alternating rounds (BENCH_FANOUT_ROUNDS, default 5; rooms of
 // BENCH_FANOUT_ROUND_SIZES, default 100,1000), so both meet the same background load. Each round offers each server
-// the same burst of messages well above what it can deliver (room of 100: 600 at 600/s; room of 1,000: 60 at 60/s)
+// the same burst of messages well above what it can deliver (room of 100: 600 at 600/s; room of 1,000: 300 at 300/s)
 // and measures deliveries per second, first send to last delivery: a saturation throughput. Printed per round: both
 // rates and their ratio; then the median ratio and its spread (min-max), and the machine's load average.
 import { loadavg } from 'node:os';
