@@ -21,6 +21,8 @@ async function bulkInsert(knex: Knex, dialect: 'mysql' | 'sqlite', roomId: numbe
     // Checks the bulk load does not need (the rows are known to be unique and to reference live rows);
     // both session variables exist on MySQL 8 and MariaDB.
     if (dialect === 'mysql') await trx.raw('SET SESSION unique_checks = 0, foreign_key_checks = 0');
+    // The room's own "created" message holds seq 1: the room holds exactly the N bench messages, seq 1..N.
+    await trx('messages').where('room_id', roomId).delete();
     for (let from = 1; from <= N; from += batch) {
       const rows = [];
       for (let seq = from; seq < Math.min(from + batch, N + 1); seq++) {
