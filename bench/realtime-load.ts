@@ -197,6 +197,14 @@ async function connect(c: Extract<LoadCommand, { cmd: 'connect' }>): Promise<Con
         g.disconnects += 1;
       });
       socket.once('connect_error', (err) => done(err));
+      // A busy server refuses a handshake with SERVICE_UNAVAILABLE and retryAfterMs; socket.io does not retry a
+      // refusal by itself, so do what the product's client does (client/realtime.ts): come back after the hint.
+      if (c.reconnect)
+        socket.on('connect_error', (err) => {
+          if (!settled || socket.active) return;
+          const hint = (err as Error & { data?: { retryAfterMs?: unknown } }).data?.retryAfterMs;
+          setTimeout(() => socket.connect(), (typeof hint === 'number' ? hint : 1000) * (0.5 + Math.random()));
+        });
       if (c.group.startsWith('recv')) {
         socket.on('message:new', onDelivery);
         socket.on('message:reactions', () => {
