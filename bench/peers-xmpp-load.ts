@@ -258,6 +258,13 @@ async function close(name: string): Promise<null> {
   return null;
 }
 
+// @xmpp/client lets go of its socket's listeners while it stops; a server resetting the connection at that moment (a
+// thousand idle clients closing at once) would otherwise end this process with an unhandled 'error'.
+process.on('uncaughtException', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
+  throw err;
+});
+
 serveIpc<XmppLoadCommand>(async (c) => {
   switch (c.cmd) {
     case 'connect':
