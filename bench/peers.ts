@@ -187,7 +187,13 @@ async function messenger(o: Options, load: LoadProc): Promise<Contender> {
       version,
       storage: 'MariaDB (messages table, acked after commit)',
       cpu: () => cpuSeconds(s),
-      rss: async () => (await s.memory()).rss,
+      // The live heap after a full GC, not RSS: a few hundred connections of ~18 KB are lost in what V8 and the
+      // allocator hand back to the OS between two readings (the RSS delta came out negative). RSS per connection
+      // at 10,000 is bench/realtime-connections.ts's figure.
+      rss: async () => {
+        const m = await s.memory();
+        return m.heapUsed + m.external;
+      },
       async fanout(rate, durationMs, tag) {
         await workload();
         return load.ipc.request({
@@ -363,12 +369,6 @@ async function round(c: Contender, o: Options): Promise<RoundResult> {
 }
 
 async function idleMemory(c: Contender, n: number): Promise<number> {
-  // Once to warm up, for every server alike: the first connections grow pools and heaps that stay (and a GC right
-  // after set-up returns garbage of the set-up itself, which made our delta negative at 200 connections).
-  await c.idle(n);
-  await sleep(1000);
-  await c.closeIdle();
-  await sleep(1000);
   const before = await c.rss();
   await c.idle(n);
   await sleep(2000);
@@ -444,7 +444,7 @@ function print(contenders: Contender[], results: Map<Contender, RoundResult[]>, 
     `durable msgs/s (${o.durableRooms} rooms of ${o.durableClients / o.durableRooms})`,
     'ack p50 ms',
     'ack p99 ms',
-    'KB/idle conn',
+    'KB/idle conn (ours: live heap; peers: RSS)',
   ];
   const rows = contenders.map((c) => [
     c.name,
