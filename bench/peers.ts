@@ -97,7 +97,8 @@ interface Contender {
   version: string;
   storage: string;
   cpu(): number;
-  rss(): Promise<number>;
+  /** Bytes that idle connections grow: RSS for the peers, the live heap after a full GC for ours. */
+  memoryBytes(): Promise<number>;
   fanout(rate: number, durationMs: number, tag: string): Promise<FanoutResult>;
   durable(durationMs: number): Promise<{ result: DurableResult; rows: number }>;
   idle(count: number): Promise<void>;
@@ -190,7 +191,7 @@ async function messenger(o: Options, load: LoadProc): Promise<Contender> {
       // The live heap after a full GC, not RSS: a few hundred connections of ~18 KB are lost in what V8 and the
       // allocator hand back to the OS between two readings (the RSS delta came out negative). RSS per connection
       // at 10,000 is bench/realtime-connections.ts's figure.
-      rss: async () => {
+      memoryBytes: async () => {
         const m = await s.memory();
         return m.heapUsed + m.external;
       },
@@ -285,7 +286,7 @@ async function xmppContender(peer: XmppPeer, o: Options): Promise<Contender> {
       version: peer.version,
       storage: peer.storage,
       cpu: () => cpuOf(peer.pid()),
-      rss: () => Promise.resolve(rssOf(peer.pid())),
+      memoryBytes: () => Promise.resolve(rssOf(peer.pid())),
       fanout: (rate, durationMs, t) =>
         load.ipc.request({
           cmd: 'fanout',
@@ -369,10 +370,10 @@ async function round(c: Contender, o: Options): Promise<RoundResult> {
 }
 
 async function idleMemory(c: Contender, n: number): Promise<number> {
-  const before = await c.rss();
+  const before = await c.memoryBytes();
   await c.idle(n);
   await sleep(2000);
-  const after = await c.rss();
+  const after = await c.memoryBytes();
   await c.closeIdle();
   return (after - before) / n;
 }

@@ -4,7 +4,6 @@
 // delete, search, reconnect and log in again, with a uniform idle time between actions. It measures send-to-delivery
 // (every member's client; the send time travels in the body), history request latency, and what was lost.
 import { randomBytes } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ApiClient } from '../client/api.js';
 import { RealtimeClient } from '../client/realtime.js';
 import type { Attachment } from '../protocol/types.js';
@@ -49,10 +48,9 @@ export interface UsersResult {
   /** Sends still in an outbox (never acked) at the end. */
   unacked: number;
   signedOut: number;
-  /** This load process's own CPU (share of one core) and event-loop delay p99 over the activity: a saturated load
-   * process delays deliveries it measures, so a step is only the server's if this stays clear of 100%. */
+  /** This load process's own CPU over the activity (share of one core): a saturated load process delays the
+   * deliveries it measures, so a step is only the server's if this stays clear of 100%. */
   loadCpu: number;
-  loadLoopP99: number;
 }
 
 /** Mattermost's action frequencies mapped onto this protocol (see bench/users.ts). */
@@ -178,8 +176,6 @@ async function runUsers(
   await go;
   const cpu0 = process.cpuUsage();
   const wall0 = nowMs();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
 
   const timed = async <T>(work: () => Promise<T>): Promise<T> => {
     const s = nowMs();
@@ -306,11 +302,9 @@ async function runUsers(
     await sleep(200);
   }
   const { expected, missing } = expectedOf();
-  loop.disable();
   const cpu = process.cpuUsage(cpu0);
   return {
     loadCpu: (cpu.user + cpu.system) / 1000 / (nowMs() - wall0),
-    loadLoopP99: loop.percentile(99) / 1e6,
     users: people.length,
     connectMs,
     actions,

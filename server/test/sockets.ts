@@ -61,28 +61,24 @@ export function onceWhere<K extends keyof ServerToClientEvents>(
  * A user's "came online", whichever way it travels: alone as `presence`, or inside `presence:many` when several
  * members came online in the same short window (the server coalesces those; see PROTOCOL.md).
  */
-export function onlineSeen(
-  socket: ClientSocket,
-  userId: number,
-  timeoutMs = 5000,
-): Promise<{ userId: number; online: boolean; lastSeenAt: string | null }> {
+type Presence = Parameters<ServerToClientEvents['presence']>[0];
+
+export function onlineSeen(socket: ClientSocket, userId: number, timeoutMs = 5000): Promise<Presence> {
   return new Promise((resolve, reject) => {
-    const done = (p: { userId: number; online: boolean; lastSeenAt: string | null }) => {
+    const stop = () => {
       clearTimeout(timer);
       socket.off('presence', single);
       socket.off('presence:many', many);
+    };
+    const seen = (p: Presence | undefined) => {
+      if (!p) return;
+      stop();
       resolve(p);
     };
-    const single = (p: { userId: number; online: boolean; lastSeenAt: string | null }) => {
-      if (p.userId === userId && p.online) done(p);
-    };
-    const many = ({ users }: { users: { userId: number; online: boolean; lastSeenAt: string | null }[] }) => {
-      const p = users.find((u) => u.userId === userId && u.online);
-      if (p) done(p);
-    };
+    const single = (p: Presence) => seen(p.userId === userId && p.online ? p : undefined);
+    const many = ({ users }: { users: Presence[] }) => seen(users.find((u) => u.userId === userId && u.online));
     const timer = setTimeout(() => {
-      socket.off('presence', single);
-      socket.off('presence:many', many);
+      stop();
       reject(new Error(`timed out waiting for user ${userId} to come online`));
     }, timeoutMs);
     socket.on('presence', single);
