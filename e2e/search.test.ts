@@ -91,6 +91,18 @@ describe('searching from the keyboard', () => {
     await expectOpenedAt(ENGLISH);
   });
 
+  it('a room opened again from the list opens as usual: no jump back to the result, the composer has the focus', async () => {
+    await page.locator('.room-row', { hasText: 'Random' }).click();
+    await page.getByRole('heading', { name: 'Random' }).waitFor();
+    await page.locator('.room-row', { hasText: 'Planning' }).click();
+    await page.getByRole('heading', { name: 'Planning' }).waitFor();
+    const composer = page.locator('textarea[id^="composer-"]');
+    await expect.poll(() => composer.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Its messages are shown, and none is marked as an opened result is.
+    await page.locator('.msg').first().waitFor();
+    expect(await page.locator('.msg.highlighted').count()).toBe(0);
+  });
+
   it('remembers recent searches, newest first', async () => {
     await page.keyboard.press('Control+Shift+F');
     const recent = page.getByRole('region', { name: 'Recent searches' });

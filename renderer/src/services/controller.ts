@@ -137,7 +137,12 @@ export class AppController {
   }
 
   // ---------- rooms ----------
-  async openRoom(roomId: number | null): Promise<void> {
+  /**
+   * Opens a room; `at` opens it at one message (openAt), which the list then brings into view, marks and focuses
+   * instead of landing at the first unread message. A plain opening forgets an earlier one's message.
+   */
+  async openRoom(roomId: number | null, at?: number): Promise<void> {
+    this.s.setHighlight(roomId !== null && at !== undefined ? { roomId, seq: at } : null);
     this.s.openRoom(roomId);
     this.s.setPanel(null);
     if (roomId === null || !this.rt) return;
@@ -178,7 +183,7 @@ export class AppController {
    * the message and marks it.
    */
   async openAt(roomId: number, seq: number): Promise<void> {
-    await this.openRoom(roomId);
+    await this.openRoom(roomId, seq);
     const rt = this.rt;
     const first = () => this.s.messages.byRoom[roomId]?.items[0]?.seq;
     if (rt && (first() === undefined || first()! > seq)) {
@@ -196,7 +201,6 @@ export class AppController {
         // Offline: the room opens where it is.
       }
     }
-    this.s.setHighlight({ roomId, seq });
   }
 
   /** The list has shown the room's messages up to `seq`: the read marker may move there. */

@@ -154,14 +154,23 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (r) report(r.first, r.last);
   }, [report]);
 
+  // Opened at a message (a search result, a link to one message; controller.openAt loads it): set from the moment
+  // the room opens, so the landing below gives way to it.
+  const searchHit = useAppStore((s) => (s.ui.highlight?.roomId === roomId ? s.ui.highlight : null));
+  // The token of the opening whose seek has landed (what is in view then is what the user sees).
+  const hitLanded = useRef(0);
+
   // Land at the first unread message (once per opening of the room); without one to land on, what is in view is seen.
+  // Opened at a message, the view goes there instead, and is reported once that seek has landed.
   const landed = useRef(false);
   useEffect(() => {
     if (landed.current || !settled) return;
     landed.current = true;
-    if (firstUnread !== null) ref.current?.scrollToIndex(firstUnread, LANDING_OFFSET, reportNow);
+    if (searchHit) {
+      if (hitLanded.current === searchHit.token) reportNow();
+    } else if (firstUnread !== null) ref.current?.scrollToIndex(firstUnread, LANDING_OFFSET, reportNow);
     else reportNow();
-  }, [settled, firstUnread, reportNow]);
+  }, [settled, firstUnread, reportNow, searchHit]);
 
   const onAtBottomChange = useCallback(
     (bottom: boolean) => {
@@ -210,21 +219,24 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (first) ref.current?.scrollToIndex(first.seq, LANDING_OFFSET);
   };
 
-  // A message opened from search (controller.openAt loaded it): bring it into view, highlight it like a reply's
+  // A message opened from search or a link, once it is loaded: bring it into view, highlight it like a reply's
   // original, and focus it, once per opening.
-  const searchHit = useAppStore((s) => (s.ui.highlight?.roomId === roomId ? s.ui.highlight : null));
   const shown = useRef(0);
   useEffect(() => {
     if (!searchHit || shown.current === searchHit.token) return;
     if (searchHit.seq < firstSeq || searchHit.seq >= firstSeq + items.length) return;
     shown.current = searchHit.token;
     // Focus once the seek has put the row on screen (the row may not be rendered before).
-    const focus = () => document.querySelector<HTMLElement>(`.msg[data-seq="${searchHit.seq}"]`)?.focus({ preventScroll: true });
-    ref.current?.scrollToIndex(searchHit.seq, JUMP_OFFSET, focus);
+    const landedHere = () => {
+      hitLanded.current = searchHit.token;
+      document.querySelector<HTMLElement>(`.msg[data-seq="${searchHit.seq}"]`)?.focus({ preventScroll: true });
+      reportNow();
+    };
+    ref.current?.scrollToIndex(searchHit.seq, JUMP_OFFSET, landedHere);
     setHighlight(searchHit.seq);
     clearTimeout(highlightTimer.current);
     highlightTimer.current = setTimeout(() => setHighlight(null), HIGHLIGHT_MS);
-  }, [searchHit, firstSeq, items.length]);
+  }, [searchHit, firstSeq, items.length, reportNow]);
 
   // Up/Down walk through messages with the keyboard; the list keeps the focused one in view.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
