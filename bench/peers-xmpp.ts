@@ -158,11 +158,14 @@ function freshAdmin(database?: string) {
 
 // ---------- ejabberd ----------
 
+/** The install hint of a missing ejabberd (with its MySQL driver) or of its missing driver alone. */
+const ejabberdInstallHint = (driverOnly: boolean) => `(apt-get install -y ${driverOnly ? '' : 'ejabberd '}erlang-p1-mysql)`;
+
 export async function startEjabberd(): Promise<XmppPeer> {
   const version = packageVersion('ejabberd');
-  if (!version || !existsSync('/usr/sbin/ejabberdctl')) throw new Error('not installed (apt-get install -y ejabberd erlang-p1-mysql)');
+  if (!version || !existsSync('/usr/sbin/ejabberdctl')) throw new Error(`not installed ${ejabberdInstallHint(false)}`);
   if (!existsSync('/usr/lib/erlang/lib') || !readdirSync('/usr/lib/erlang/lib').some((d) => d.startsWith('p1_mysql')))
-    throw new Error('its MySQL driver is not installed (apt-get install -y erlang-p1-mysql)');
+    throw new Error(`its MySQL driver is not installed ${ejabberdInstallHint(true)}`);
   const db = freshDatabase('bench_peer_ejabberd');
   const dir = serviceDir('bench-ejabberd-', 'ejabberd');
   const port = await freePort();
