@@ -18,6 +18,7 @@ import {
   tempDataDir,
   verdict,
 } from './realtime-common.js';
+import type { BenchDatabase } from './realtime-common.js';
 import type { DurableResult } from './realtime-load.js';
 
 export interface DurableOptions {
@@ -35,6 +36,11 @@ export interface DurableReport {
   persistedPerSec: number;
   /** MariaDB statements per persisted message (global counter: approximate). */
   queriesPerMessage: number;
+  /**
+   * With the index: messages whose search postings were still to be written when the load stopped (they follow the
+   * commit, server/search/term-poster.ts), and how long after the stop the last was written.
+   */
+  indexLag: { pendingAtStop: number; caughtUpMs: number } | null;
 }
 
 export function durableOptions(quick = quickMode()): DurableOptions {
@@ -83,16 +89,32 @@ export async function runDurable(o: DurableOptions = durableOptions()): Promise<
     const t0 = performance.now();
     const result = await load.ipc.request({ cmd: 'durable', group: 'durable', roomIds: roomOf, durationMs: o.durationMs });
     const elapsed = performance.now() - t0;
+    const indexLag = o.searchIndex === false ? null : await waitForPostings(db.knex(), performance.now());
     const rows = (await count()) - before;
     const queriesPerMessage = ((await questions(db)) - q0) / Math.max(1, rows);
     await load.ipc.request({ cmd: 'close', group: 'durable' });
-    return { options: o, result, rows, persistedPerSec: (rows * 1000) / elapsed, queriesPerMessage };
+    return { options: o, result, rows, persistedPerSec: (rows * 1000) / elapsed, queriesPerMessage, indexLag };
   } finally {
     await load.stop().catch(() => undefined);
     await stopServer(server).catch(() => undefined);
     await db.drop().catch((err: unknown) => log(`could not drop ${db.name}: ${String(err)}`));
     data.remove();
   }
+}
+
+/** Polls the pending postings until there are none (at most 60 s). */
+async function waitForPostings(
+  knex: ReturnType<BenchDatabase['knex']>,
+  stoppedAt: number,
+): Promise<{ pendingAtStop: number; caughtUpMs: number }> {
+  const pendingNow = async () => Number(((await knex('message_terms_pending').count({ n: '*' }).first()) as { n: number | string }).n);
+  const pendingAtStop = await pendingNow();
+  let left = pendingAtStop;
+  while (left > 0 && performance.now() - stoppedAt < 60_000) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    left = await pendingNow();
+  }
+  return { pendingAtStop, caughtUpMs: left > 0 ? Infinity : pendingAtStop === 0 ? 0 : performance.now() - stoppedAt };
 }
 
 export function printDurable(r: DurableReport): boolean {
@@ -121,6 +143,12 @@ export function printDurable(r: DurableReport): boolean {
       ],
     ),
   );
+  if (r.indexLag) {
+    console.log(
+      `\nSearch postings (written after each commit): ${fmtInt(r.indexLag.pendingAtStop)} messages still to post when the load stopped, ` +
+        `all posted ${fmt(r.indexLag.caughtUpMs, 0)} ms later`,
+    );
+  }
   const met = r.persistedPerSec >= 1000;
   console.log(`\nTarget: persisted >= 1,000 msgs/s: ${fmtInt(r.persistedPerSec)}/s -> ${verdict(met)}`);
   return met;

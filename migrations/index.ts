@@ -15,6 +15,7 @@ import { migration as settingsInvites } from './20261130000710_settings_invites.
 import { migration as auditPasswordResets } from './20261130000720_audit_password_resets.js';
 import { migration as roomsArchived } from './20261130000730_rooms_archived.js';
 import { migration as emailVerificationLockouts } from './20261130000740_email_verification_lockouts.js';
+import { migration as messageTermsPending } from './20261201000100_message_terms_pending.js';
 
 export const migrations = [
   createUsers,
@@ -33,4 +34,5 @@ export const migrations = [
   auditPasswordResets,
   roomsArchived,
   emailVerificationLockouts,
+  messageTermsPending,
 ];

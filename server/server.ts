@@ -145,6 +145,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const roomsRepo = new RoomsRepository(knex);
   const searchIndex = await createSearchIndex(knex);
   logger.info({ engine: searchIndex.engine }, 'message search');
+  if (options.searchIndex !== false) void searchIndex.start();
   const messagesRepo = new MessagesRepository(knex, options.searchIndex === false ? undefined : searchIndex);
   const extras = new ExtrasRepository(knex);
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtl);
@@ -365,6 +366,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       s3?.close();
       await presence.close();
       await mailer?.close();
+      await searchIndex.close();
       await knex.destroy();
       await redisClients?.close();
     },

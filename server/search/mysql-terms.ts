@@ -9,16 +9,11 @@
 // LIKE over space-separated terms (`' kAB kBC '` appears only where the characters are adjacent, in order).
 import type { Knex } from 'knex';
 import { MessageSearchTable, type IndexedRow, type SearchFilter } from './search-index.js';
+import { insertPostings, insertTermRecords, postingsOf, TermPoster } from './term-poster.js';
 import { indexText, type QueryPart } from './terms.js';
 
-/** Postings per INSERT statement (3 placeholders each, far under MySQL's 65,535). */
-const CHUNK = 5000;
 /** Up to this many rooms, a search reads each room's newest matches on its own and merges them (see `merged`). */
 const PER_ROOM_UNION_MAX = 200;
-
-function postings(rows: readonly { id: number; room_id: number; terms: string }[]) {
-  return rows.flatMap((r) => [...new Set(r.terms.split(' '))].map((term) => ({ room_id: r.room_id, term, message_id: r.id })));
-}
 
 /** The part that drives the search: an exact term beats a prefix (fewer postings); a longer prefix beats a shorter. */
 function driverOf(parts: readonly QueryPart[]): QueryPart {
@@ -34,22 +29,46 @@ function pattern(part: QueryPart): string {
 export class MysqlTermSearch extends MessageSearchTable {
   readonly engine: string;
 
+  private readonly poster: TermPoster;
+
   constructor(knex: Knex, server: 'mariadb' | 'mysql') {
     super(knex);
     this.engine = `${server}-term-index`;
+    this.poster = new TermPoster(knex);
   }
 
+  /** The terms, and a pending row; the postings follow the commit (term-poster.ts). */
   override async add(trx: Knex.Transaction, rows: readonly IndexedRow[]): Promise<void> {
-    const written = await super.addRecords(trx, rows);
-    const all = postings(written);
-    for (let i = 0; i < all.length; i += CHUNK) await trx('message_terms').insert(all.slice(i, i + CHUNK));
+    const written = this.records(rows);
+    if (written.length === 0) return;
+    await insertTermRecords(trx, written);
+    trx.executionPromise.then(
+      () => this.poster.committed(written),
+      () => {}, // rolled back: nothing was written, nothing to post
+    );
   }
 
-  /** Forgets the postings of a message's current terms. */
+  override start(): Promise<void> {
+    return this.poster.start();
+  }
+
+  override settle(): Promise<void> {
+    return this.poster.settle();
+  }
+
+  override close(): Promise<void> {
+    return this.poster.close();
+  }
+
+  /**
+   * Forgets the postings of a message's current terms. The terms row is read under its lock, as the poster reads it,
+   * so an edit or recall and the posting of the same message take their turns.
+   */
   private async forget(trx: Knex.Transaction, id: number): Promise<void> {
     const row = (await trx('message_search as s')
       .join('messages as m', 'm.id', 's.message_id')
       .where('s.message_id', id)
+      .forUpdate()
       .first('m.room_id', 's.terms')) as { room_id: number; terms: string } | undefined;
     if (!row) return;
     await trx('message_terms')
@@ -64,7 +83,7 @@ export class MysqlTermSearch extends MessageSearchTable {
     const terms = indexText(body);
     if (terms === '') return;
     const room = (await trx('messages').where('id', id).first('room_id')) as { room_id: number };
-    await trx('message_terms').insert(postings([{ id, room_id: room.room_id, terms }]));
+    await insertPostings(trx, postingsOf([{ id, room_id: room.room_id, terms }]));
   }
 
   override async remove(trx: Knex.Transaction, id: number): Promise<void> {

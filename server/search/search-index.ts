@@ -1,6 +1,8 @@
 // One search interface, one implementation per database (sqlite-fts5.ts, mysql-terms.ts). Both keep the
 // terms of each searchable message (terms.ts) in `message_search`, written by the transaction that writes, edits or
-// recalls the message, so a search sees exactly what is committed; they differ in how they query it.
+// recalls the message; they differ in how they query it. SQLite's full-text index follows in that transaction; MySQL's
+// postings of a new message follow just after its commit (term-poster.ts), and a search first waits for this process's
+// to be written, so a search sees what was committed before it.
 import type { Knex } from 'knex';
 import { dialectOf } from '../db/knex.js';
 import { indexText, type QueryPart } from './terms.js';
@@ -32,6 +34,12 @@ export interface SearchIndex {
   update(trx: Knex.Transaction, id: number, body: string): Promise<void>;
   /** Forgets a recalled message inside the transaction that recalls it. */
   remove(trx: Knex.Transaction, id: number): Promise<void>;
+  /** Starts what the index does in the background (MySQL: posting terms after commit, sweeping leftovers). */
+  start(): Promise<void>;
+  /** Resolves once what this process has committed is searchable (read-your-writes for the next search). */
+  settle(): Promise<void>;
+  /** Stops the background work, finishing what is in flight. */
+  close(): Promise<void>;
   /** Ids of live messages that match, newest first. */
   find(filter: SearchFilter): Promise<number[]>;
   /** The database's plan for `find` (tests check that it starts from the index, never a scan of messages). */
@@ -48,20 +56,16 @@ export abstract class MessageSearchTable implements SearchIndex {
   constructor(protected readonly knex: Knex) {}
 
   async add(trx: Knex.Transaction, rows: readonly IndexedRow[]): Promise<void> {
-    await this.addRecords(trx, rows);
+    const records = this.records(rows);
+    if (records.length > 0) await trx('message_search').insert(records.map((r) => ({ message_id: r.id, terms: r.terms })));
   }
 
-  /** Writes the term records of the searchable rows and returns them. */
-  protected async addRecords(
-    trx: Knex.Transaction,
-    rows: readonly IndexedRow[],
-  ): Promise<{ id: number; room_id: number; terms: string }[]> {
-    const records = rows
+  /** The term records of the searchable rows (those with any terms). */
+  protected records(rows: readonly IndexedRow[]): { id: number; room_id: number; terms: string }[] {
+    return rows
       .filter((r) => searchable(r.kind))
       .map((r) => ({ id: r.id, room_id: r.room_id, terms: indexText(r.body) }))
       .filter((v) => v.terms !== '');
-    if (records.length > 0) await trx('message_search').insert(records.map((r) => ({ message_id: r.id, terms: r.terms })));
-    return records;
   }
 
   async update(trx: Knex.Transaction, id: number, body: string): Promise<void> {
@@ -72,6 +76,18 @@ export abstract class MessageSearchTable implements SearchIndex {
 
   async remove(trx: Knex.Transaction, id: number): Promise<void> {
     await trx('message_search').where('message_id', id).delete();
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  settle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   abstract find(filter: SearchFilter): Promise<number[]>;

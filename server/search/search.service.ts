@@ -44,6 +44,8 @@ export class SearchService {
       roomIds = (await this.d.rooms.markers(userId)).map((r) => r.id);
     }
     if (roomIds.length === 0) return { results: [], hasMore: false };
+    // What this process committed before the search is in the index before the index is asked.
+    await this.d.index.settle();
     const ids = await this.d.index.find({
       parts,
       roomIds,

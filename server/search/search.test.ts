@@ -6,8 +6,10 @@ import type { HistoryPage, SearchPage } from '../../protocol/types.js';
 import { migration as searchMigration } from '../../migrations/20261130000500_create_message_search.js';
 import { startTestServer, type TestServer, type TestUser } from '../test/harness.js';
 import { addMember, createRoom, expectError, expectNoLeak, expectStatus, send } from '../test/expect.js';
+import { dialectOf } from '../db/knex.js';
 import { createSearchIndex } from './search-index.js';
-import { parseQuery, queryParts } from './terms.js';
+import { TermPoster } from './term-poster.js';
+import { indexText, parseQuery, queryParts } from './terms.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -244,5 +246,81 @@ describe('history around a message', () => {
     expectError(await t.api.get(`/api/rooms/${roomId}/messages`).query({ around: 5, before: 9 }).set(a.auth), 400, 'VALIDATION_FAILED');
     const stranger = await t.register();
     expectError(await t.api.get(`/api/rooms/${roomId}/messages`).query({ around: 5 }).set(stranger.auth), 404, 'NOT_FOUND');
+  });
+});
+
+// MySQL/MariaDB write a new message's postings just after its commit (term-poster.ts); these check what that must
+// keep: nothing lost across a crash, and edits and recalls that race the posting leave exactly the current terms.
+describe.skipIf(!process.env['DATABASE_URL'])('postings written after the commit (MySQL)', () => {
+  let a: TestUser;
+  let roomId: number;
+  beforeAll(async () => {
+    expect(dialectOf(t.server.knex)).toBe('mysql');
+    a = await t.register();
+    roomId = (await createRoom(t, a)).id;
+  });
+  const postingsOf = async (ids: number[]) =>
+    (await t.server.knex('message_terms').whereIn('message_id', ids).orderBy(['message_id', 'term']).select('message_id', 'term')) as {
+      message_id: number;
+      term: string;
+    }[];
+  const key = (p: { message_id: number; term: string }) => `${p.message_id} ${p.term}`;
+  const termsOf = (id: number, body: string) => [...new Set(indexText(body).split(' '))].map((term) => key({ message_id: id, term }));
+  const pending = async (ids: number[]) =>
+    (await t.server.knex('message_terms_pending').whereIn('message_id', ids).pluck('message_id')).length;
+
+  it('what a crash left unposted is posted by the next start, as the messages read by then (edited, recalled)', async () => {
+    const kept = await send(t, a, roomId, 'zeppelin one');
+    const edited = await send(t, a, roomId, 'zeppelin two');
+    const recalled = await send(t, a, roomId, 'zeppelin three');
+    const ids = [kept.id, edited.id, recalled.id];
+    expect(bodies(await search(a, { q: 'zeppelin' }))).toEqual(['zeppelin three', 'zeppelin two', 'zeppelin one']);
+    expect(await pending(ids)).toBe(0);
+    // The process died after the commits, before the postings: the terms and the pending rows are there, no postings.
+    await t.server.knex('message_terms').whereIn('message_id', ids).delete();
+    await t.server.knex('message_terms_pending').insert(ids.map((id) => ({ message_id: id })));
+    expect(bodies(await search(a, { q: 'zeppelin' }))).toEqual([]);
+    // Meanwhile (on another node) one is edited and one recalled.
+    expectStatus(await t.api.patch(`/api/messages/${edited.id}`).set(a.auth).send({ body: 'blimp two' }), 200);
+    expectStatus(await t.api.delete(`/api/messages/${recalled.id}`).set(a.auth), 200);
+    // The next process to start posts the leftovers.
+    const restarted = new TermPoster(t.server.knex);
+    await restarted.start();
+    await restarted.settle();
+    await restarted.close();
+    expect(bodies(await search(a, { q: 'zeppelin' }))).toEqual(['zeppelin one']);
+    expect(bodies(await search(a, { q: 'blimp' }))).toEqual(['blimp two']);
+    expect(await pending(ids)).toBe(0);
+    expect((await postingsOf(ids)).map(key).sort()).toEqual(
+      [...termsOf(kept.id, 'zeppelin one'), ...termsOf(edited.id, 'blimp two')].sort(),
+    );
+  });
+
+  it('edits and recalls sent right behind the messages leave exactly the final terms posted, nothing pending', async () => {
+    const n = 40;
+    const sent = await Promise.all(Array.from({ length: n }, (_, i) => send(t, a, roomId, `racing walrus ${i}`)));
+    // Straight after each ack, while its postings may still be on their way: every other one edited, every fifth recalled.
+    await Promise.all(
+      sent.map(async (m, i) => {
+        if (i % 5 === 0) expectStatus(await t.api.delete(`/api/messages/${m.id}`).set(a.auth), 200);
+        else if (i % 2 === 0)
+          expectStatus(
+            await t.api
+              .patch(`/api/messages/${m.id}`)
+              .set(a.auth)
+              .send({ body: `racing narwhal ${i}` }),
+            200,
+          );
+      }),
+    );
+    const walrus = sent.filter((_, i) => i % 5 !== 0 && i % 2 !== 0).map((m) => m.body);
+    const narwhal = sent.flatMap((_, i) => (i % 5 !== 0 && i % 2 === 0 ? [`racing narwhal ${i}`] : []));
+    const found = async (q: string) => bodies(await search(a, { q, roomId, limit: 50 })).sort();
+    expect(await found('walrus')).toEqual([...walrus].sort());
+    expect(await found('narwhal')).toEqual([...narwhal].sort());
+    const ids = sent.map((m) => m.id);
+    expect(await pending(ids)).toBe(0);
+    const expected = sent.flatMap((m, i) => (i % 5 === 0 ? [] : termsOf(m.id, i % 2 === 0 ? `racing narwhal ${i}` : m.body)));
+    expect((await postingsOf(ids)).map(key).sort()).toEqual(expected.sort());
   });
 });
