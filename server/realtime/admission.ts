@@ -3,8 +3,7 @@
 // gets slower, pings of the sockets already set up time out, and those reconnect too. Bounded: at most `limit`
 // set-ups run at once, up to `queue` more wait (at most `waitMs`) for a slot, and the rest are answered at once,
 // before any token or database work, with the retryable SERVICE_UNAVAILABLE and a hint of when to come back, sized
-// from the backlog and the rate set-ups are finishing at, a turn of its own for each refused client. A refusal costs
-// the node no token or database work.
+// from the backlog and the rate set-ups are finishing at. A refused client costs the node a few microseconds.
 export interface AdmissionOptions {
   /** Set-ups running at once. */
   limit: number;
@@ -31,11 +30,6 @@ export class Admission {
   private doneSlot = 0;
   private doneSlotAt = 0;
   refused = 0;
-  /** Refused clients whose turn (see retryAfterMs) has not come yet, as of `promisedAt`. */
-  private promised = 0;
-  private promisedAt = 0;
-  /** When the first set-up began (the rate window of a young node is its age). */
-  private firstTakeAt = 0;
 
   constructor(private readonly o: AdmissionOptions) {}
 
@@ -71,7 +65,6 @@ export class Admission {
   }
 
   private take(): Admitted {
-    this.firstTakeAt ||= Date.now();
     this.active += 1;
     this.changed();
     let released = false;
@@ -97,24 +90,15 @@ export class Admission {
   }
 
   /**
-   * When to come back: each refused client gets a turn of its own, one after another at the rate set-ups are
-   * finishing (over the last two seconds, or since the first set-up when the node is younger; a node that finished
-   * none yet assumes one second per `limit`), the first once what is running and queued now is through. The turns
-   * promised and not yet due are counted, and re-timed whenever the measured rate changes. The same hint for
-   * everyone sent them all back at once, to be refused again (a refusal costs most of a handshake: it comes after
-   * the WebSocket and Socket.IO open), and left the node idle in between.
+   * Time for the node to work through what is ahead of a newcomer (running + queued) at the rate set-ups finished
+   * over the last two seconds; a node that finished none yet assumes one second per `limit`.
    */
   retryAfterMs(): number {
     this.rotate();
-    const now = Date.now();
     const finished = this.done.reduce((a, b) => a + b, 0);
-    const windowMs = Math.max(100, Math.min(RATE_WINDOW_MS, now - this.firstTakeAt));
-    const perMs = finished > 0 ? finished / windowMs : this.o.limit / 1000;
-    this.promised = Math.max(0, this.promised - (now - this.promisedAt) * perMs);
-    this.promisedAt = now;
-    const hint = (this.active + this.waiting.length + this.promised) / perMs;
-    this.promised = Math.min(this.promised + 1, MAX_RETRY_MS * perMs);
-    return Math.round(Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, hint)));
+    const perMs = finished > 0 ? finished / RATE_WINDOW_MS : this.o.limit / 1000;
+    const ahead = this.active + this.waiting.length;
+    return Math.round(Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, ahead / perMs)));
   }
 
   private rotate(): void {
