@@ -100,7 +100,8 @@ const EnvSchema = z.object({
   REVOCATION_CHECK_MS: int('REVOCATION_CHECK_MS', 1000, 100, 10_000),
   SOCKET_SETUP_TIMEOUT_MS: int('SOCKET_SETUP_TIMEOUT_MS', 5000, 200, 60_000),
   SOCKET_SETUP_CONCURRENCY: int('SOCKET_SETUP_CONCURRENCY', 256, 1, 100_000),
-  SOCKET_SETUP_QUEUE: int('SOCKET_SETUP_QUEUE', 1024, 0, 1_000_000),
+  SOCKET_SETUP_QUEUE: int('SOCKET_SETUP_QUEUE', 10_000, 0, 1_000_000),
+  SOCKET_SETUP_WAIT_MS: int('SOCKET_SETUP_WAIT_MS', 10_000, 100, 40_000),
   TRUST_PROXY: z
     .enum(['true', 'false', '0', '1', '2', '3'])
     .default('false')
@@ -190,10 +191,13 @@ export interface Config {
   socketSetupTimeoutMs: number;
   /**
    * Admission control: socket set-ups (handshake to session:ready) running at once, and how many more may wait for a
-   * slot; the rest are refused at once with SERVICE_UNAVAILABLE and a `retryAfterMs` hint (docs/PROTOCOL.md).
+   * slot, each for at most `socketSetupWaitMs`; the rest are refused at once with SERVICE_UNAVAILABLE and a
+   * `retryAfterMs` hint (docs/PROTOCOL.md). A waiting handshake costs its open connection and nothing else, while a
+   * refused one has cost most of a handshake and comes back: after a restart, waiting is the cheaper way through.
    */
   socketSetupConcurrency: number;
   socketSetupQueue: number;
+  socketSetupWaitMs: number;
   trustProxy: number;
   /**
    * When HSTS and CSP upgrade-insecure-requests are sent: 'auto' = only on requests that came over TLS (directly, or
@@ -343,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     socketSetupTimeoutMs: e.SOCKET_SETUP_TIMEOUT_MS,
     socketSetupConcurrency: e.SOCKET_SETUP_CONCURRENCY,
     socketSetupQueue: e.SOCKET_SETUP_QUEUE,
+    socketSetupWaitMs: e.SOCKET_SETUP_WAIT_MS,
     trustProxy: e.TRUST_PROXY,
     httpsHeaders: e.HTTPS_HEADERS,
     dbPoolMax: e.DB_POOL_MAX,

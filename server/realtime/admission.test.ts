@@ -107,3 +107,37 @@ describe('admission control of socket set-ups', () => {
     }
   }, 90_000);
 });
+
+describe('a handshake waits for a slot up to SOCKET_SETUP_WAIT_MS', () => {
+  let q: TestServer;
+  let people: TestUser[];
+  beforeAll(async () => {
+    q = await startTestServer({ SOCKET_SETUP_CONCURRENCY: '1', SOCKET_SETUP_QUEUE: '5', SOCKET_SETUP_WAIT_MS: '400', DB_POOL_MAX: '1' });
+    people = [await q.register(), await q.register()];
+  }, 60_000);
+  afterAll(async () => {
+    await q?.close();
+  });
+
+  it('queued behind a stalled set-up, it is refused with the retry hint once its wait is over, not before', async () => {
+    const trx = await q.server.knex.transaction();
+    const first = connectSocket(q.url, people[0]!.accessToken);
+    const second = connectSocket(q.url, people[1]!.accessToken);
+    try {
+      const start = performance.now();
+      const err = await new Promise<Error & { data?: unknown }>((resolve) => second.once('connect_error', resolve));
+      // Its own wait (400 ms here), not another's: the default is 10 s.
+      const waited = performance.now() - start;
+      expect(waited).toBeGreaterThanOrEqual(400);
+      expect(waited).toBeLessThan(5000);
+      expect(err.message).toBe('SERVICE_UNAVAILABLE');
+      expect(err.data).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterMs: expect.any(Number) as number });
+      await trx.commit();
+      await new Promise((resolve) => first.once('session:ready', resolve));
+    } finally {
+      if (!trx.isCompleted()) await trx.commit();
+      first.close();
+      second.close();
+    }
+  }, 30_000);
+});

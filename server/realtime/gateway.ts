@@ -126,7 +126,7 @@ export function createRealtime(http: HttpServer, deps: RealtimeDeps): Realtime {
   const admission = new Admission({
     limit: deps.config.socketSetupConcurrency,
     queue: deps.config.socketSetupQueue,
-    waitMs: QUEUE_WAIT_MS,
+    waitMs: deps.config.socketSetupWaitMs,
     ...(deps.onSetups ? { onChange: deps.onSetups } : {}),
   });
   const slots = new WeakMap<IoSocket, () => void>();
@@ -221,9 +221,6 @@ async function onConnection(
     socket.disconnect(true);
   }
 }
-
-/** How long a handshake may wait for a set-up slot before it is refused with a retry hint instead. */
-const QUEUE_WAIT_MS = 2000;
 
 /** The connect_error of a handshake refused by admission control: retryable, with when to come back. */
 function busy(retryAfterMs: number): Error & { data: unknown } {
