@@ -17,8 +17,8 @@ import {
   table,
   tempDataDir,
   verdict,
+  type BenchDatabase,
 } from './realtime-common.js';
-import type { BenchDatabase } from './realtime-common.js';
 import type { DurableResult } from './realtime-load.js';
 
 export interface DurableOptions {

@@ -233,7 +233,6 @@ export async function createServer(config: Config, options: CreateServerOptions 
     knex,
     users: usersRepo,
     usersService: users,
-    passwords,
     auth,
     rooms: roomsRepo,
     roomAdmin,

@@ -3,7 +3,6 @@
 // kept or recalled, the account leaves its rooms, and its files go from storage. docs/PROTOCOL.md "Account deletion".
 import type { Knex } from 'knex';
 import type { AuthService } from '../auth/auth.service.js';
-import type { PasswordHasher } from '../auth/passwords.js';
 import { transact } from '../db/transaction.js';
 import { AppError, notFound } from '../errors.js';
 import type { DomainEventBus } from '../events.js';
@@ -21,7 +20,6 @@ export interface AccountDeletionDeps {
   knex: Knex;
   users: UsersRepository;
   usersService: UsersService;
-  passwords: PasswordHasher;
   auth: AuthService;
   rooms: RoomsRepository;
   roomAdmin: RoomAdmin;
@@ -42,9 +40,7 @@ export class AccountDeletion {
   async checkPassword(userId: number, password: string): Promise<void> {
     const user = await this.d.users.findById(userId);
     if (!user || user.status === 'deleted') throw new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
-    if (!(await this.d.passwords.verify(password, user.password_hash))) {
-      throw new AppError('FORBIDDEN', 'the password is not correct', { details: [{ path: 'password', message: 'is not correct' }] });
-    }
+    await this.d.auth.confirmPassword(user, password, 'password');
   }
 
   /** The account to delete (404 when there is none, or it is deleted already); the last administrator stays. */

@@ -343,15 +343,27 @@ export class AuthService {
     this.revoked(principal.userId, revoked, code);
   }
 
+  /**
+   * The account's password, asked again before a change made with a session (password, email, deleting the account).
+   * Wrong answers count towards the same per-account wait as wrong logins (lockouts.ts), so a stolen session cannot
+   * be used to guess the password at bcrypt speed; while the account must wait, 429 RATE_LIMITED before any check.
+   * A right one clears the count, as a login does. `field` names the body field in the FORBIDDEN details.
+   */
+  async confirmPassword(user: UserRow, password: string, field: string): Promise<void> {
+    const key = LoginLockouts.key(user.id, '');
+    await this.d.lockouts.check(key);
+    if (!(await this.d.passwords.verify(password, user.password_hash))) {
+      await this.d.lockouts.fail(key);
+      throw new AppError('FORBIDDEN', 'the password is not correct', { details: [{ path: field, message: 'is not correct' }] });
+    }
+    await this.d.lockouts.clear(key);
+  }
+
   /** Changes the password and ends every other session of the user. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.d.users.findById(principal.userId);
     if (!user) throw new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
-    if (!(await this.d.passwords.verify(currentPassword, user.password_hash))) {
-      throw new AppError('FORBIDDEN', 'the current password is not correct', {
-        details: [{ path: 'currentPassword', message: 'is not correct' }],
-      });
-    }
+    await this.confirmPassword(user, currentPassword, 'currentPassword');
     const hash = await this.d.passwords.hash(newPassword);
     const revoked = await transact(this.d.knex, async (trx) => {
       await this.d.users.setPasswordHash(user.id, hash, trx);
@@ -369,11 +381,7 @@ export class AuthService {
   async changeEmail(principal: Principal, email: string, currentPassword: string): Promise<{ user: UserSelf; oldEmail: string }> {
     const user = await this.d.users.findById(principal.userId);
     if (!user) throw new AppError('UNAUTHENTICATED', 'the session has ended; log in again');
-    if (!(await this.d.passwords.verify(currentPassword, user.password_hash))) {
-      throw new AppError('FORBIDDEN', 'the current password is not correct', {
-        details: [{ path: 'currentPassword', message: 'is not correct' }],
-      });
-    }
+    await this.confirmPassword(user, currentPassword, 'currentPassword');
     if (email === user.email) return { user: await this.self(user), oldEmail: user.email };
     if (await this.d.users.existsByEmail(email)) throw new AppError('EMAIL_TAKEN', 'that email is already registered');
     try {

@@ -55,6 +55,26 @@ describe('login lockout per account', () => {
     expectStatus(await login(u.username, u.password), 200);
   });
 
+  it("a session's password confirmations count too: wrong ones on password, email and account deletion make the account wait, logins included", async () => {
+    const u = await t.register();
+    const changePassword = (current: string) =>
+      t.api.post('/api/users/me/password').set(u.auth).send({ currentPassword: current, newPassword: 'a brand new passphrase' });
+    // Three wrong answers, one per form that asks for the password again: the third starts the wait (1 s).
+    expectError(await changePassword('wrong password!'), 403, 'FORBIDDEN');
+    const email = `${uniqueName()}@example.test`;
+    expectError(await t.api.put('/api/users/me/email').set(u.auth).send({ email, currentPassword: 'wrong password!' }), 403, 'FORBIDDEN');
+    expectError(await t.api.delete('/api/users/me').set(u.auth).send({ password: 'wrong password!' }), 403, 'FORBIDDEN');
+    // While it waits, the right password is refused before it is checked, there and at login.
+    const locked = await changePassword(u.password);
+    expectError(locked, 429, 'RATE_LIMITED');
+    expect(retryAfter(locked)).toBe(1);
+    expectError(await login(u.username, u.password), 429, 'RATE_LIMITED');
+    await sleep(1100);
+    // After it, the right one works and clears the count.
+    expectStatus(await changePassword(u.password), 204);
+    expectStatus(await login(u.username, 'a brand new passphrase'), 200);
+  });
+
   it('a password reset clears the wait at once', async () => {
     const u = await t.register();
     for (let i = 0; i < 3; i++) expectError(await login(u.username, 'wrong password!'), 401, 'INVALID_CREDENTIALS');
