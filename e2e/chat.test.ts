@@ -26,6 +26,8 @@ describe('two people chat in a private room', () => {
     await shot(page, '03-create-room');
     await page.getByRole('button', { name: 'Create room' }).click();
     await page.getByRole('heading', { name: ROOM }).waitFor();
+    // The new room is open and ready to write in: the caret is in its composer, not back on the button that opened the form.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^composer-/);
     await roomRow(bob.page, ROOM).waitFor();
 
     await send(alice.page, 'Hello Bob, welcome to the project!');

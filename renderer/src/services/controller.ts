@@ -234,10 +234,10 @@ export class AppController {
   // Creating, opening a direct room and joining resolve once the room is shown, not once its history has loaded:
   // the dialog that asked closes in the same moment, instead of staying over the room (and taking the keys typed
   // into it) for as long as the history takes on a slow link.
+  /** Creates a room and lists it; the caller opens it (after closing its form, so the room's composer takes the focus). */
   async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {
     const room = await this.api.createRoom(input);
     this.s.upsertRoom(room);
-    void this.openRoom(room.id);
     return room;
   }
 
