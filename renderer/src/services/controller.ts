@@ -137,12 +137,14 @@ export class AppController {
   }
 
   // ---------- rooms ----------
-  /**
-   * Opens a room; `at` opens it at one message (openAt), which the list then brings into view, marks and focuses
-   * instead of landing at the first unread message. A plain opening forgets an earlier one's message.
-   */
-  async openRoom(roomId: number | null, at?: number): Promise<void> {
-    this.s.setHighlight(roomId !== null && at !== undefined ? { roomId, seq: at } : null);
+  /** Opens a room (at its newest, or its first unread message); it forgets a message an earlier opening was at. */
+  openRoom(roomId: number | null): Promise<void> {
+    this.s.setHighlight(null);
+    return this.show(roomId);
+  }
+
+  /** Makes the room the open one and loads its newest page if it has none. */
+  private async show(roomId: number | null): Promise<void> {
     this.s.openRoom(roomId);
     this.s.setPanel(null);
     if (roomId === null || !this.rt) return;
@@ -183,7 +185,7 @@ export class AppController {
    * the message and marks it.
    */
   async openAt(roomId: number, seq: number): Promise<void> {
-    await this.openRoom(roomId, seq);
+    await this.show(roomId);
     const rt = this.rt;
     const first = () => this.s.messages.byRoom[roomId]?.items[0]?.seq;
     if (rt && (first() === undefined || first()! > seq)) {
@@ -201,6 +203,8 @@ export class AppController {
         // Offline: the room opens where it is.
       }
     }
+    // Once it is loaded (not before: a seek while older pages are still being joined on lands at the bottom).
+    this.s.setHighlight({ roomId, seq });
   }
 
   /** The list has shown the room's messages up to `seq`: the read marker may move there. */

@@ -108,6 +108,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
   // Bumped by scrollToIndex so the layout effect runs and puts the anchor row where it was asked to be.
   const [seekVersion, seek] = useReducer((v: number) => v + 1, 0);
   const seekDone = useRef<(() => void) | null>(null);
+  // A seek asked for and not yet landed: the view is the seek's until then. A scroll event still on its way from an
+  // earlier scrollTop (the bottom, while history was joined on) would otherwise re-anchor the view there and undo it.
+  const seeking = useRef(false);
 
   // Offsets of the rows relative to the list's top, from measured heights or the estimate.
   const prefix = useMemo(() => {
@@ -225,6 +228,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     recordAnchor();
     reportBottom(stuck.current || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= atBottomThreshold);
     // A seek has landed: rows measured, range settled, scrollTop applied.
+    seeking.current = false;
     const done = seekDone.current;
     seekDone.current = null;
     done?.();
@@ -251,6 +255,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     const scroller = scrollerRef.current;
     if (!scroller) return;
     const onScroll = () => {
+      if (seeking.current) return;
       const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
       stuck.current = fromBottom <= 2;
       reportBottom(fromBottom <= atBottomThreshold);
@@ -359,6 +364,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         const scroller = scrollerRef.current;
         if (!scroller || index < firstIndex || index >= firstIndex + count) return;
         seekDone.current = onDone ?? null;
+        seeking.current = true;
         // Not stuck any more: the layout effect keeps the anchor row at `offset`, measuring the rows around it first.
         stuck.current = false;
         anchor.current = { index, offset };
