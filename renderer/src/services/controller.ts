@@ -203,7 +203,7 @@ export class AppController {
         // Offline: the room opens where it is.
       }
     }
-    // Once it is loaded (not before: a seek while older pages are still being joined on lands at the bottom).
+    // Marked once it is loaded: the list brings it into view, highlights and focuses it.
     this.s.setHighlight({ roomId, seq });
   }
 

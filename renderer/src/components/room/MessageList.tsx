@@ -154,8 +154,9 @@ export function MessageList({ roomId }: { roomId: number }) {
     if (r) report(r.first, r.last);
   }, [report]);
 
-  // Opened at a message (a search result, a link to one message; controller.openAt loads it): set from the moment
-  // the room opens, so the landing below gives way to it.
+  // Opened at a message (a search result, a link to one message), marked once controller.openAt has loaded it. If it
+  // is there when the room would land at its first unread message, the landing gives way to it; if it comes later,
+  // its seek replaces the landing's.
   const searchHit = useAppStore((s) => (s.ui.highlight?.roomId === roomId ? s.ui.highlight : null));
   // The token of the opening whose seek has landed (what is in view then is what the user sees).
   const hitLanded = useRef(0);
