@@ -43,7 +43,8 @@ afterAll(async () => {
 
 /** The message was marked (for a moment, as a reply's original is), is inside the visible history, and has the focus. */
 async function expectOpenedAt(text: string): Promise<void> {
-  const marked = page.locator('.msg.highlighted');
+  // The one marked with this text: the mark of a result opened a moment before may not have faded yet (2 s).
+  const marked = page.locator('.msg.highlighted', { hasText: text });
   await marked.waitFor();
   const row = page.locator(`.msg[data-seq="${await marked.getAttribute('data-seq')}"]`);
   expect(await row.locator('.msg-body').innerText()).toBe(text);
