@@ -71,12 +71,19 @@ const profiles = new Map<number, UserPublic>();
 /** What GET /rooms/:id answers, when a test sets it. */
 const roomById = new Map<number, MyRoom>();
 const usersByIds = vi.fn(async (ids: readonly number[]) => ids.flatMap((id) => (profiles.has(id) ? [profiles.get(id)!] : [])));
+/** GET /rooms/:id answers once this settles, when a test holds it back. */
+let roomAnswer: Promise<void> = Promise.resolve();
+const fetchRoom = vi.fn(async (id: number) => {
+  const answer = roomById.get(id) ?? room(id); // read when asked, answered later
+  await roomAnswer;
+  return answer;
+});
 
 function fakeRealtime(rooms: MyRoom[]) {
   const listeners = new Map<string, Set<(p: never) => void>>();
   const markRead = vi.fn(async (_roomId: number, seq: number) => ({ lastReadSeq: seq, unreadCount: 0 }));
   const rt = {
-    api: { rooms: async () => rooms, room: async (id: number) => roomById.get(id) ?? room(id), usersByIds } as unknown as ApiClient,
+    api: { rooms: async () => rooms, room: fetchRoom, usersByIds } as unknown as ApiClient,
     state: 'online',
     markRead,
     on: (event: string, fn: (p: never) => void) => {
@@ -117,6 +124,8 @@ afterEach(() => {
   profiles.clear();
   roomById.clear();
   usersByIds.mockClear();
+  fetchRoom.mockClear();
+  roomAnswer = Promise.resolve();
 });
 
 describe('wireRealtime', () => {
@@ -188,6 +197,31 @@ describe('wireRealtime', () => {
     expect(markRead).not.toHaveBeenCalledWith(1, 5);
     store.getState().setWindowFocused(true);
     await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 5));
+  });
+
+  it('a room answered after this device read further does not bring the count back; my own read is not fetched', async () => {
+    const { store, emit, markRead, wiring } = await setup([room(1, { lastSeq: 4, unreadCount: 4 })]);
+    dispose = wiring.dispose;
+    store.getState().openRoom(1);
+    store.getState().addMessages(
+      1,
+      [1, 2, 3, 4].map((seq) => message(1, seq)),
+    );
+    // Another device read up to 3 of 4: ask the server for the count, which answers late, as it was when asked.
+    let answer!: () => void;
+    roomAnswer = new Promise((resolve) => (answer = resolve));
+    roomById.set(1, room(1, { lastSeq: 4, lastReadSeq: 3, unreadCount: 1 }));
+    emit('room:read', { roomId: 1, userId: 1, lastReadSeq: 3 });
+    expect(fetchRoom).toHaveBeenCalledTimes(1);
+    // Meanwhile this device shows the last message: read, and its own read coming back asks nothing.
+    wiring.markSeen(1, 4);
+    await vi.waitFor(() => expect(markRead).toHaveBeenCalledWith(1, 4));
+    emit('room:read', { roomId: 1, userId: 1, lastReadSeq: 4 });
+    expect(fetchRoom).toHaveBeenCalledTimes(1);
+    answer();
+    await (fetchRoom.mock.results[0]!.value as Promise<MyRoom>);
+    await Promise.resolve(); // the wiring's own continuation after the answer has run by now
+    expect(store.getState().rooms.byId[1]).toMatchObject({ lastReadSeq: 4, unreadCount: 0 });
   });
 
   it('a room set to mentions notifies and counts only mentions of me; the badge follows the level', async () => {

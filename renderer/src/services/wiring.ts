@@ -182,7 +182,8 @@ export function wireRealtime(deps: WiringDeps): Wiring {
     rt.on('room:read', ({ roomId, userId, lastReadSeq }) => {
       if (userId !== s().session.user?.id) return;
       const room = s().rooms.byId[roomId];
-      if (!room) return;
+      // Our own read coming back (set already when it was sent), or an older one: nothing new.
+      if (!room || lastReadSeq <= room.lastReadSeq) return;
       // Read on another device: when that covers everything we know of, the count is zero; otherwise ask.
       if (lastReadSeq >= room.lastSeq) s().setRead(roomId, lastReadSeq, 0);
       else void fetchRoom(roomId);

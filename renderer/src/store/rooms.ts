@@ -32,10 +32,28 @@ function update(st: AppState, roomId: number, fn: (r: MyRoom) => MyRoom): Partia
   return next === room ? {} : { rooms: { ...st.rooms, byId: { ...st.rooms.byId, [roomId]: next } } };
 }
 
+/**
+ * A room as the server answered it, never behind what live events have told us since the request left: the read
+ * marker only moves forward (server and client alike), and neither does the last message. A GET that started before
+ * this device read further (or before a message arrived) would otherwise bring back a count the user already cleared.
+ */
+function notBehind(known: MyRoom | undefined, room: MyRoom): MyRoom {
+  if (!known) return room;
+  let next = room;
+  if (room.lastSeq < known.lastSeq) next = { ...next, lastSeq: known.lastSeq, lastMessage: known.lastMessage, updatedAt: known.updatedAt };
+  // Same marker but fewer messages known: the answer's count missed the newer ones, which ours has counted live.
+  if (room.lastReadSeq < known.lastReadSeq || (room.lastReadSeq === known.lastReadSeq && room.lastSeq < known.lastSeq)) {
+    next = { ...next, lastReadSeq: known.lastReadSeq, unreadCount: known.unreadCount, mentionCount: known.mentionCount };
+  }
+  return next;
+}
+
 export const createRoomsSlice: StateCreator<AppState, [], [], RoomsSlice> = (set) => ({
   rooms: { byId: {}, loaded: false },
-  setRooms: (list) => set({ rooms: { byId: Object.fromEntries(list.map((r) => [r.id, r])), loaded: true } }),
-  upsertRoom: (room) => set((st) => ({ rooms: { ...st.rooms, byId: { ...st.rooms.byId, [room.id]: room } } })),
+  setRooms: (list) =>
+    set((st) => ({ rooms: { byId: Object.fromEntries(list.map((r) => [r.id, notBehind(st.rooms.byId[r.id], r)])), loaded: true } })),
+  upsertRoom: (room) =>
+    set((st) => ({ rooms: { ...st.rooms, byId: { ...st.rooms.byId, [room.id]: notBehind(st.rooms.byId[room.id], room) } } })),
   patchRoom: (room) =>
     set((st) =>
       update(st, room.id, (r) => ({
