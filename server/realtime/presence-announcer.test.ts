@@ -218,4 +218,19 @@ describe('OnlineAnnouncer', () => {
     for (const id of ids) expect(got.get(`user:${id}`)).toEqual(new Map([[id, 1]]));
     expect(Math.max(...sent.flatMap((e) => e.userIds.map((id) => e.at - announcedAt.get(id)!)))).toBeLessThanOrEqual(4000);
   });
+
+  it('does not announce someone who went offline while the "still online" check was under way', async () => {
+    // The check answers when the test says, with what was true when it was asked: 2 and 3 were online then.
+    let answer!: (ids: Set<number>) => void;
+    announcer.close();
+    announcer = new OnlineAnnouncer(recordingIo(sent), () => new Promise((resolve) => (answer = resolve)));
+    announce(1);
+    announce(2);
+    announce(3);
+    await vi.advanceTimersByTimeAsync(250); // the window closes: the check for 2 and 3 is asked
+    announcer.cancel(2); // 2 goes offline (its offline presence is sent by the gateway right after)
+    answer(new Set([2, 3]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.filter((e) => e.room === ROOM).map((e) => e.userIds)).toEqual([[1], [3]]);
+  });
 });

@@ -19,10 +19,18 @@ const MAX_WINDOW_MS = 4000;
 /** A window that held at least this many announcements widens the next one. */
 const STORM = 50;
 
+interface Held {
+  presence: OnlinePresence;
+  targets: string[];
+}
+
 export class OnlineAnnouncer {
-  private readonly held = new Map<number, { presence: OnlinePresence; targets: string[] }>();
+  private readonly held = new Map<number, Held>();
+  /** Batches out of `held` whose "still online" check is under way: a user going offline meanwhile leaves them too. */
+  private readonly checking = new Set<Map<number, Held>>();
   private timer: NodeJS.Timeout | undefined;
   private windowMs = WINDOW_MS;
+  private closed = false;
 
   constructor(
     private readonly io: IoServer,
@@ -31,6 +39,7 @@ export class OnlineAnnouncer {
   ) {}
 
   announce(presence: OnlinePresence, targets: string[]): void {
+    if (this.closed) return;
     if (this.timer === undefined) {
       this.io.to(targets).emit('presence', presence);
       this.timer = setTimeout(() => void this.flush(), WINDOW_MS);
@@ -42,26 +51,34 @@ export class OnlineAnnouncer {
   /** The user went offline: an announcement still held must not follow the offline one. */
   cancel(userId: number): void {
     this.held.delete(userId);
+    for (const batch of this.checking) batch.delete(userId);
   }
 
+  /** Shutting down: nothing held or announced from here on. */
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.held.clear();
+    this.checking.clear();
   }
 
   private async flush(): Promise<void> {
-    const batch = [...this.held.values()];
+    if (this.closed) return;
+    const batch = new Map(this.held);
     this.held.clear();
-    if (batch.length === 0) {
+    if (batch.size === 0) {
       this.timer = undefined;
       this.windowMs = WINDOW_MS;
       return;
     }
-    this.windowMs = batch.length >= STORM ? Math.min(MAX_WINDOW_MS, this.windowMs * 2) : WINDOW_MS;
+    this.windowMs = batch.size >= STORM ? Math.min(MAX_WINDOW_MS, this.windowMs * 2) : WINDOW_MS;
     this.timer = setTimeout(() => void this.flush(), this.windowMs);
-    const online = await this.stillOnline(batch.map((b) => b.presence.userId)).catch(() => undefined);
+    this.checking.add(batch);
+    const online = await this.stillOnline([...batch.keys()]).catch(() => undefined);
+    this.checking.delete(batch);
+    if (this.closed) return;
     const byTarget = new Map<string, OnlinePresence[]>();
-    for (const { presence, targets } of batch) {
+    for (const { presence, targets } of batch.values()) {
       if (online && !online.has(presence.userId)) continue;
       for (const t of targets) {
         let list = byTarget.get(t);
