@@ -1,7 +1,9 @@
 // A CPU profile taken inside a benchmark's server process (node:inspector), summarised as self time per area of the
 // code: where the event loop's time went (JWT, database driver, query builder, Socket.IO/ws, our own code, GC, idle).
 // Used by bench/storm.ts (handshake cost) and bench/users.ts (what saturates first).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -96,6 +98,12 @@ export async function startProfiling(): Promise<() => Promise<ProfileSummary>> {
   return async () => {
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
+    // BENCH_PROFILE_DIR: also keep the raw profile (for the call tree: Chrome DevTools, speedscope).
+    const dir = process.env['BENCH_PROFILE_DIR'];
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     return summarise(profile as CpuProfile);
   };
 }

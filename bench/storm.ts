@@ -5,6 +5,7 @@
 // their retry hints, and how many clients would have shown a login screen (session:ended; must be none).
 // BENCH_STORM_SERVER_ENV="SOCKET_SETUP_CONCURRENCY=100000 ..." runs the server with other settings (e.g. no admission
 // control); BENCH_STORM_PROFILE=1 profiles the restarted server through the storm too.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { machine } from './common.js';
 import type { ProfileSummary } from './profile.js';
@@ -89,6 +90,33 @@ export function printProfile(title: string, p: ProfileSummary, perUnit?: { n: nu
   );
 }
 
+/**
+ * Connections this machine's kernel turned away because a listening socket's accept queue was full (TcpExt
+ * ListenOverflows, machine-wide): each one is a client waiting out TCP's SYN retransmit timeout (1, 3, 7 s...).
+ * null where /proc/net/netstat cannot be read.
+ */
+function listenOverflows(): number | null {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0]!.split(/\s+/);
+    const values = lines[1]!.split(/\s+/);
+    const i = names.indexOf('ListenOverflows');
+    return i > 0 ? Number(values[i]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function somaxconn(): number | null {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
 function parseEnv(spec: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of (spec ?? '').split(/\s+/).filter(Boolean)) {
@@ -129,6 +157,7 @@ export async function run(): Promise<void> {
 
     log('kill -9 of the server, restart on the same port');
     await ipc.request({ cmd: 'mark' });
+    const overflows0 = listenOverflows();
     const killAt = Date.now();
     await server.proc.kill('SIGKILL');
     server = undefined;
@@ -137,6 +166,7 @@ export async function run(): Promise<void> {
     const healthyAt = Date.now();
     const back = await ipc.request({ cmd: 'awaitAll', timeoutMs: 60_000 });
     const stormCpu = await cpuMs(server);
+    const overflows1 = listenOverflows();
     const stormProfile = profileStorm ? await server.ipc.request({ cmd: 'profileStop' }) : undefined;
     const loadAfter = load();
 
@@ -156,6 +186,10 @@ export async function run(): Promise<void> {
           [`kill -> all ${fmtInt(n)} back (ms)`, back.allAt !== null ? fmtInt(allBack) : `only ${fmtInt(back.ready)} back`],
           ['restarted server CPU, start to all back (s)', fmt(stormCpu / 1000, 1)],
           ['busy refusals (SERVICE_UNAVAILABLE + retryAfterMs)', fmtInt(back.refusals)],
+          [
+            'connections dropped by a full accept queue (TCP listen overflows)',
+            overflows0 !== null && overflows1 !== null ? fmtInt(overflows1 - overflows0) : '-',
+          ],
           ['median retry hint (ms)', back.medianHintMs !== null ? fmtInt(back.medianHintMs) : '-'],
           ['clients signed out (session:ended)', fmtInt(back.ended)],
         ],
@@ -163,6 +197,11 @@ export async function run(): Promise<void> {
     );
     printProfile('Cold connect, server profile', coldProfile, { n, unit: 'handshake' });
     if (stormProfile) printProfile('Storm (restart to all back), server profile', stormProfile, { n, unit: 'handshake' });
+    const cap = somaxconn();
+    if (cap !== null && cap < n)
+      console.log(
+        `\nnet.core.somaxconn is ${fmtInt(cap)}, below ${fmtInt(n)} clients: the kernel caps the server's listen backlog there and drops the rest of a wave's SYNs. Raise it (sysctl -w net.core.somaxconn=65535; docker-compose.yml sets it for its containers).`,
+      );
     const met = back.allAt !== null && allBack <= 10_000 && back.ended === 0;
     console.log(
       `\nTarget: all ${fmtInt(n)} back within 10 s of kill -9, nobody signed out: ${Number.isFinite(allBack) ? fmt(allBack / 1000, 1) + ' s' : 'not all back'}, ${back.ended} signed out -> ${verdict(met)}`,

@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int('PORT', 8080, 0, 65535),
   HOST: z.string().default('0.0.0.0'),
+  LISTEN_BACKLOG: int('LISTEN_BACKLOG', 65_535, 1, 1_000_000),
   DATABASE_URL: optionalString.refine((u) => u === undefined || /^mysql2?:\/\/[^/]+\/[^/?]+/.test(u), {
     message: 'DATABASE_URL must look like mysql://user:pass@host:3306/database (or be unset for the embedded database)',
   }),
@@ -156,6 +157,12 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /**
+   * Connections the kernel may hold for the server before it accepts them (listen(2)'s backlog; Linux caps it at
+   * net.core.somaxconn, 4096 by default). Node's own default, 511, overflows when a restarted node's clients all come
+   * back at once: the kernel then drops their SYNs, and each retries only after TCP's 1, 3, 7, 15 s... timeouts.
+   */
+  listenBacklog: number;
   databaseUrl: string | undefined;
   dataDir: string;
   jwtSecret: string;
@@ -320,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    listenBacklog: e.LISTEN_BACKLOG,
     databaseUrl: e.DATABASE_URL,
     dataDir,
     jwtSecret: e.JWT_SECRET ?? developmentSecret(dataDir),
