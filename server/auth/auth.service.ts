@@ -366,8 +366,8 @@ export class AuthService {
     await this.confirmPassword(user, currentPassword, 'currentPassword');
     const hash = await this.d.passwords.hash(newPassword);
     const revoked = await transact(this.d.knex, async (trx) => {
+      // The wrong-password count was cleared when the current password was confirmed.
       await this.d.users.setPasswordHash(user.id, hash, trx);
-      await this.d.lockouts.clear(LoginLockouts.key(user.id, ''), trx);
       return this.d.sessions.revokeAllForUser(user.id, 'PASSWORD_CHANGED', principal.sessionId, trx);
     });
     this.d.logger.info({ event: 'auth.password_changed', userId: user.id, sessionId: principal.sessionId }, 'password changed');

@@ -47,7 +47,7 @@ function term(t: string): string {
 }
 
 /** `(1,2,3)`: a list of ids for IN. */
-export function idList(ids: readonly number[]): string {
+function idList(ids: readonly number[]): string {
   return `(${ids.map(id).join(',')})`;
 }
 
