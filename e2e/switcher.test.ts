@@ -19,6 +19,8 @@ afterAll(async () => {
 
 const options = (page: Page) => page.getByRole('listbox', { name: 'Matches' }).getByRole('option');
 const heading = (page: Page) => page.locator('.room-head h2').innerText();
+/** The opened room's composer has the focus (not the button that opened the dialog, once the dialog has closed). */
+const composerFocused = (page: Page) => expect.poll(() => page.evaluate(() => document.activeElement?.id ?? '')).toMatch(/^composer-/);
 
 async function jump(page: Page, query: string): Promise<void> {
   // A pick closes the switcher once the room is open (after a join or a new direct room, a round trip later).
@@ -60,6 +62,7 @@ describe('quick switcher', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => heading(page)).toBe(`Zeta Person ${s}`);
     await page.getByRole('dialog').waitFor({ state: 'detached' }); // the switcher closes once there
+    await composerFocused(page);
 
     // Now the person shows once, as the direct room (a room of mine, so first by recency).
     await jump(page, `zeta person`);
@@ -72,6 +75,7 @@ describe('quick switcher', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => heading(page)).toBe(`Zeta Plaza ${s}`);
     await page.locator('.room-row', { hasText: `Zeta Plaza ${s}` }).waitFor();
+    await composerFocused(page);
 
     // My own room, by a click.
     await jump(page, `team`);
@@ -79,5 +83,30 @@ describe('quick switcher', () => {
       .filter({ hasText: `Zeta Team ${s}` })
       .click();
     await expect.poll(() => heading(page)).toBe(`Zeta Team ${s}`);
+    await composerFocused(page);
+
+    // The same from the New direct message dialog, and from Browse public rooms: the room opens once the dialog has
+    // closed, with the focus in its composer.
+    const yan = await server.register(`yanni${s}`);
+    await server.api
+      .post('/api/rooms')
+      .set(yan.auth)
+      .send({ name: `Yard ${s}`, visibility: 'public' });
+    await page.getByRole('button', { name: 'New direct message' }).click();
+    await page.getByLabel('Search people by name').fill(`yanni${s}`);
+    await page.locator('.picker-row', { hasText: `yanni${s}` }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => heading(page)).toContain(`yanni${s}`);
+    await composerFocused(page);
+    await page.getByRole('button', { name: 'Browse public rooms' }).click();
+    await page.getByLabel('Search public rooms').fill(`Yard ${s}`);
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: `Yard ${s}` })
+      .getByRole('button', { name: 'Join' })
+      .click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => heading(page)).toBe(`Yard ${s}`);
+    await composerFocused(page);
   });
 });

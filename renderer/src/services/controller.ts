@@ -245,17 +245,21 @@ export class AppController {
     return room;
   }
 
-  async openDirect(userId: number): Promise<void> {
+  /**
+   * The direct room with this person (made if there is none yet), in the room list; returns its id. Opening it is the
+   * caller's: from a dialog, after the dialog has closed (see createRoom).
+   */
+  async openDirect(userId: number): Promise<number> {
     const room = await this.api.openDirect(userId);
     this.s.upsertRoom(room);
     if (room.peer) this.s.setOnline(room.peer.id, room.peer.online);
-    void this.openRoom(room.id);
+    return room.id;
   }
 
+  /** Joins a public room and puts it in the room list; opening it is the caller's (see openDirect). */
   async join(roomId: number): Promise<void> {
     const room = await this.api.join(roomId);
     this.s.upsertRoom(room);
-    void this.openRoom(room.id);
   }
 
   async leave(roomId: number): Promise<void> {

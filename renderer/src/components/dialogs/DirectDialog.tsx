@@ -17,7 +17,11 @@ export function DirectDialog() {
         label={t('people.search')}
         onPick={(u) =>
           void controller.openDirect(u.id).then(
-            () => close(null),
+            (roomId) => {
+              // Closed first, in the same render as the room opens, so the room's composer can take the focus.
+              close(null);
+              void controller.openRoom(roomId);
+            },
             (err: unknown) => setError(errorText(t, err)),
           )
         }

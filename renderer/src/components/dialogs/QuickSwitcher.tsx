@@ -61,10 +61,16 @@ export function QuickSwitcher() {
 
   const pick = async (item: SwitcherItem) => {
     try {
-      if (item.kind === 'room') void controller.openRoom(item.room.id);
-      else if (item.kind === 'person') await controller.openDirect(item.user.id);
-      else await controller.join(item.room.id);
+      let roomId: number;
+      if (item.kind === 'room') roomId = item.room.id;
+      else if (item.kind === 'person') roomId = await controller.openDirect(item.user.id);
+      else {
+        await controller.join(item.room.id);
+        roomId = item.room.id;
+      }
+      // Closed first, in the same render as the room opens, so the room's composer can take the focus.
       close(null);
+      void controller.openRoom(roomId);
     } catch (err) {
       setError(errorText(t, err));
     }
