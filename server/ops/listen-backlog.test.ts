@@ -1,8 +1,8 @@
 // A reconnect wave reaching a node whose event loop is busy (a restart, a storm of handshakes): the kernel holds the
 // connections the server has not accepted yet, up to the listen backlog (LISTEN_BACKLOG). With Node's default of
 // 511 the rest of the wave had its SYNs dropped, and each of those clients waited for TCP's retransmit timeouts
-// (1, 3, 7, 15 s...) before it even reached the server: in `npm run bench -- storm`, 44-52 s to bring 10,000 back
-// instead of 22 s. Here the server process is stopped outright (SIGSTOP: it accepts nothing), and a wave of
+// (1, 3, 7, 15 s...) before it even reached the server: in `npm run bench -- storm`, 35-50 s to bring 10,000 back
+// instead of 22-32 s (README). Here the server process is stopped outright (SIGSTOP: it accepts nothing), and a wave of
 // connections must still all be taken in by the kernel, then served once the process runs again.
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';

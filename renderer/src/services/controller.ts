@@ -235,20 +235,25 @@ export class AppController {
     }
   }
 
-  // Creating, opening a direct room and joining resolve once the room is shown, not once its history has loaded:
-  // the dialog that asked closes in the same moment, instead of staying over the room (and taking the keys typed
-  // into it) for as long as the history takes on a slow link.
-  /** Creates a room and lists it; the caller opens it (after closing its form, so the room's composer takes the focus). */
+  /**
+   * Closes the open dialog and opens the room, in the same render: while a modal dialog is open the page behind it is
+   * inert, so a room opened under it could not give its composer the focus, and the dialog on closing handed the
+   * focus back to the button that opened it. Creating, opening a direct room and joining only list the room, so the
+   * dialog that asked closes as soon as the server has answered, not once the room's history has loaded.
+   */
+  openFromDialog(roomId: number): void {
+    this.s.setDialog(null);
+    void this.openRoom(roomId);
+  }
+
+  /** Creates a room and lists it; the caller opens it (openFromDialog). */
   async createRoom(input: { name: string; description: string; visibility: Visibility; memberIds: number[] }): Promise<MyRoom> {
     const room = await this.api.createRoom(input);
     this.s.upsertRoom(room);
     return room;
   }
 
-  /**
-   * The direct room with this person (made if there is none yet), in the room list; returns its id. Opening it is the
-   * caller's: from a dialog, after the dialog has closed (see createRoom).
-   */
+  /** The direct room with this person (made if there is none yet), in the room list; returns its id for the caller to open. */
   async openDirect(userId: number): Promise<number> {
     const room = await this.api.openDirect(userId);
     this.s.upsertRoom(room);
@@ -256,7 +261,7 @@ export class AppController {
     return room.id;
   }
 
-  /** Joins a public room and puts it in the room list; opening it is the caller's (see openDirect). */
+  /** Joins a public room and puts it in the room list; the caller opens it. */
   async join(roomId: number): Promise<void> {
     const room = await this.api.join(roomId);
     this.s.upsertRoom(room);

@@ -10,13 +10,6 @@ import { Dialog } from './Dialog.js';
 export function BrowseRoomsDialog() {
   const { t } = useTranslation();
   const controller = useController();
-  const close = useAppStore((s) => s.setDialog);
-  // Closed first, in the same render as the room opens: while the modal is open the page behind it is inert, so the
-  // room's composer could not take the focus, and the dialog would hand it back to the button that opened it.
-  const openClosed = (roomId: number) => {
-    close(null);
-    void controller.openRoom(roomId);
-  };
   const mine = useAppStore((s) => s.rooms.byId);
   const [q, setQ] = useState('');
   const [rooms, setRooms] = useState<Room[] | null>(null);
@@ -61,7 +54,7 @@ export function BrowseRoomsDialog() {
               </span>
             </span>
             {mine[r.id] ? (
-              <button type="button" className="small" onClick={() => openClosed(r.id)}>
+              <button type="button" className="small" onClick={() => controller.openFromDialog(r.id)}>
                 {t('browse.open')}
               </button>
             ) : (
@@ -70,7 +63,7 @@ export function BrowseRoomsDialog() {
                 className="small primary"
                 onClick={() =>
                   void controller.join(r.id).then(
-                    () => openClosed(r.id),
+                    () => controller.openFromDialog(r.id),
                     (err: unknown) => setError(errorText(t, err)),
                   )
                 }

@@ -26,10 +26,7 @@ export function CreateRoomDialog() {
     setBusy(true);
     try {
       const room = await controller.createRoom({ ...fields, memberIds: members.map((m) => m.id) });
-      // Closed first, in the same render as the room opens: while the modal is open the page behind it is inert, so
-      // the new room's composer could not take the focus, and the dialog handed it back to the New room button.
-      close(null);
-      void controller.openRoom(room.id);
+      controller.openFromDialog(room.id);
     } catch (err) {
       setError(errorText(t, err));
       setBusy(false);

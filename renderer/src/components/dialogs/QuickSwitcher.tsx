@@ -16,7 +16,6 @@ const LIST_ID = 'switcher-options';
 export function QuickSwitcher() {
   const { t } = useTranslation();
   const controller = useController();
-  const close = useAppStore((s) => s.setDialog);
   const myRooms = useAppStore(selectRoomList);
   const profiles = useAppStore(selectProfiles);
   const selfId = useAppStore(selectSelfId);
@@ -68,9 +67,7 @@ export function QuickSwitcher() {
         await controller.join(item.room.id);
         roomId = item.room.id;
       }
-      // Closed first, in the same render as the room opens, so the room's composer can take the focus.
-      close(null);
-      void controller.openRoom(roomId);
+      controller.openFromDialog(roomId);
     } catch (err) {
       setError(errorText(t, err));
     }
