@@ -23,6 +23,8 @@ export interface StormCounts {
   medianHintMs: number | null;
   /** session:ended since the start: a login screen for someone. Must stay 0. */
   ended: number;
+  /** Of `ready`, those that came back on HTTP long-polling instead of a WebSocket (each costs the server far more). */
+  polling: number;
 }
 
 export interface StormResults {
@@ -34,6 +36,7 @@ export interface StormResults {
 
 const clients: RealtimeClient[] = [];
 let readySince = new Set<RealtimeClient>();
+let pollingSince = 0;
 let firstAt: number | null = null;
 let allAt: number | null = null;
 let hints: number[] = [];
@@ -50,6 +53,7 @@ function counts(): StormCounts {
     refusals: hints.length,
     medianHintMs: sorted.length ? sorted[Math.floor(sorted.length / 2)]! : null,
     ended,
+    polling: pollingSince,
   };
 }
 
@@ -71,6 +75,7 @@ function add(url: string, token: string): Promise<void> {
       resolve();
       if (readySince.has(client)) return;
       readySince.add(client);
+      if (client.transport === 'polling') pollingSince += 1;
       const now = Date.now();
       firstAt ??= now;
       if (readySince.size === clients.length) {
@@ -95,6 +100,7 @@ serveIpc<StormCommand>(async (c) => {
     }
     case 'mark':
       readySince = new Set();
+      pollingSince = 0;
       firstAt = null;
       allAt = null;
       hints = [];

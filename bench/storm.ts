@@ -186,6 +186,7 @@ export async function run(): Promise<void> {
           [`kill -> all ${fmtInt(n)} back (ms)`, back.allAt !== null ? fmtInt(allBack) : `only ${fmtInt(back.ready)} back`],
           ['restarted server CPU, start to all back (s)', fmt(stormCpu / 1000, 1)],
           ['busy refusals (SERVICE_UNAVAILABLE + retryAfterMs)', fmtInt(back.refusals)],
+          ['clients back on long-polling instead of a WebSocket', fmtInt(back.polling)],
           [
             'connections dropped by a full accept queue (TCP listen overflows)',
             overflows0 !== null && overflows1 !== null ? fmtInt(overflows1 - overflows0) : '-',

@@ -92,6 +92,14 @@ const RECONNECT_DELAY_MAX_MS = 5000;
 const JITTER = 0.5;
 /** Longest wait a chain of busy refusals widens to. */
 const MAX_BUSY_WAIT_MS = 60_000;
+/** WebSocket first; long-polling where a WebSocket cannot be opened (a proxy that drops Upgrade). */
+const TRANSPORTS: ('websocket' | 'polling')[] = ['websocket', 'polling'];
+/**
+ * Failed connection attempts in a row, on WebSocket alone after it has worked, before long-polling may be tried again
+ * (the way to the server may have changed, e.g. to a network whose proxy drops Upgrade). At the backoff above this is
+ * some 20-30 s of failures: far longer than a server takes to restart.
+ */
+export const WEBSOCKET_ONLY_MAX_FAILURES = 8;
 
 /** The server's `retryAfterMs` on a refused handshake (docs/PROTOCOL.md), when it sent a usable one. */
 function retryHint(err: Error): number | undefined {
@@ -126,6 +134,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private forceRefresh = false;
   private authFailures = 0;
   private reconnectAttempts = 0;
+  /** Failed connection attempts in a row since WebSocket alone was chosen (see `useTransportThatWorked`). */
+  private websocketOnlyFailures = 0;
   /** Busy refusals in a row (SERVICE_UNAVAILABLE with a retry hint): each one widens the wait. */
   private busyRefusals = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,6 +166,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     return this.currentState;
   }
 
+  /** The transport of the current connection ('websocket', or 'polling' behind a proxy that drops Upgrade). */
+  get transport(): string | undefined {
+    return this.socket?.io.engine?.transport?.name;
+  }
+
   get me(): number | undefined {
     return this.userId;
   }
@@ -182,7 +197,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       path: '/socket.io',
       // WebSocket first, HTTP long-polling only where a WebSocket cannot be opened (a proxy that drops Upgrade):
       // polling first costs every (re)connect several HTTP requests and an upgrade, which a reconnect storm multiplies.
-      transports: ['websocket', 'polling'],
+      transports: [...TRANSPORTS],
       tryAllTransports: true,
       reconnectionDelay: RECONNECT_DELAY_MS,
       reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
@@ -209,6 +224,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     if (this.closed || !this.socket) return;
     clearTimeout(this.reconnectTimer);
     this.reconnectAttempts = 0;
+    // Another network may have another way to the server: long-polling may be needed again.
+    this.allowPolling(this.socket);
     if (this.socket.connected) {
       // The connection may be dead without knowing it yet; a fresh one is cheap and catches up on ready.
       this.socket.disconnect();
@@ -247,14 +264,44 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     return delay;
   }
 
+  /**
+   * Once a WebSocket has worked, reconnects use WebSocket alone. A refused or failed attempt is then a server that is
+   * down or restarting, not a proxy in the way; with the fallback, the attempts that failed just before a restarted
+   * server listened went on to long-polling, which succeeded a moment later: a quarter of the clients of a reconnect
+   * storm came back on long-polling (bench/storm.ts), each costing the server several HTTP requests per event and an
+   * upgrade. Many failures in a row, or a change of network, allow long-polling again.
+   */
+  private useTransportThatWorked(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
+    if (!this.adaptsTransports(socket)) return;
+    const engine = socket.io.engine;
+    const remember = () => {
+      socket.io.opts.transports = ['websocket'];
+      this.websocketOnlyFailures = 0;
+    };
+    if (engine.transport.name === 'websocket') remember();
+    else engine.once('upgrade', remember);
+  }
+
+  private allowPolling(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
+    if (this.adaptsTransports(socket)) socket.io.opts.transports = [...TRANSPORTS];
+    this.websocketOnlyFailures = 0;
+  }
+
+  /** Only with the default transports: a caller that chose its own (tests, benchmarks) keeps them. */
+  private adaptsTransports(socket: Socket<ServerToClientEvents, ClientToServerEvents>): boolean {
+    return this.options.socketOptions?.transports === undefined && socket.io.opts.transports !== undefined;
+  }
+
   private endSession(code: SessionEndCode): void {
     this.emit('session:ended', { code });
     this.close();
   }
 
   private wire(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
+    socket.io.on('open', () => this.useTransportThatWorked(socket));
     socket.on('connect_error', (err) => {
       if (this.closed) return;
+      if (socket.io.opts.transports?.length === 1 && ++this.websocketOnlyFailures >= WEBSOCKET_ONLY_MAX_FAILURES) this.allowPolling(socket);
       // The server's refusal code is the error's message (docs/PROTOCOL.md); transport errors have other text.
       const code = err.message;
       // Only a real end of the session signs the user out; everything else is retried.
