@@ -18,6 +18,7 @@ export default tseslint.config(
       'data/',
       'e2e/screenshots/',
       'bench/results/',
+      'bench/.build/',
     ],
   },
   js.configs.recommended,

@@ -37,7 +37,8 @@ const AREAS: [string, RegExp][] = [
   ],
   ['logging, metrics', /node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|prom-client)\//],
   ['validation (zod)', /node_modules\/zod\//],
-  ['our server code', /\/server\/|\/protocol\//],
+  // bench/.build/: the server as the storm runs it, built into one file (realtime-common.ts `compiled`).
+  ['our server code', /\/server\/|\/protocol\/|\/bench\/\.build\//],
   ['Node net/http/streams', /^node:|internal\//],
   ['other', /^(file|node):/],
   ['native calls (socket writes, ...)', /./],

@@ -12,6 +12,7 @@ import type { ProfileSummary } from './profile.js';
 import type { ProfiledCommand, ProfiledResults } from './profiled-server.js';
 import {
   IpcClient,
+  compiled,
   fmt,
   fmtInt,
   freshDatabase,
@@ -51,7 +52,7 @@ export interface Profiled {
 /** The server (bench/profiled-server.ts) in a child process on `port`, healthy. */
 export async function startProfiled(env: NodeJS.ProcessEnv, port?: number, extra: Record<string, string> = {}): Promise<Profiled> {
   const p = port ?? (await freePort());
-  const proc = spawnNode('bench/profiled-server.ts', { ...env, ...extra, PORT: String(p) });
+  const proc = spawnNode(await compiled('bench/profiled-server.ts'), { ...env, ...extra, PORT: String(p) });
   const url = `http://127.0.0.1:${p}`;
   try {
     await waitForHealth(`${url}/api/health`, proc, 60_000);
