@@ -30,6 +30,7 @@ import {
   type LoadProc,
   type ServerProc,
 } from './realtime-common.js';
+import { waitForPostings } from './realtime-durable.js';
 import { keptUp } from './realtime-fanout.js';
 import type { DurableResult, FanoutResult } from './realtime-load.js';
 
@@ -212,6 +213,8 @@ async function messenger(o: Options, load: LoadProc): Promise<Contender> {
         await workload();
         const before = await count();
         const result = await load.ipc.request({ cmd: 'durable', group: 'durable-peers', roomIds: roomOf, durationMs });
+        // The search postings that follow each commit are part of the work: the round's clock runs until they are written.
+        await waitForPostings(db.knex(), performance.now());
         return { result, rows: (await count()) - before };
       },
       async idle(n) {

@@ -93,7 +93,9 @@ export async function runDurable(o: DurableOptions = durableOptions()): Promise<
     const rows = (await count()) - before;
     const queriesPerMessage = ((await questions(db)) - q0) / Math.max(1, rows);
     await load.ipc.request({ cmd: 'close', group: 'durable' });
-    return { options: o, result, rows, persistedPerSec: (rows * 1000) / elapsed, queriesPerMessage, indexLag };
+    // Counted until the search postings are written too: work left for after the window is not throughput.
+    const persistedPerSec = (rows * 1000) / (elapsed + (indexLag?.caughtUpMs ?? 0));
+    return { options: o, result, rows, persistedPerSec, queriesPerMessage, indexLag };
   } finally {
     await load.stop().catch(() => undefined);
     await stopServer(server).catch(() => undefined);
@@ -102,8 +104,12 @@ export async function runDurable(o: DurableOptions = durableOptions()): Promise<
   }
 }
 
-/** Polls the pending postings until there are none (at most 60 s). */
-async function waitForPostings(
+/**
+ * Polls the pending postings until there are none (at most 60 s). A send's postings follow its commit
+ * (server/search/term-poster.ts), so a run that let them fall behind would count as throughput what it left undone:
+ * the benchmarks' persisted msgs/s run until they are written.
+ */
+export async function waitForPostings(
   knex: ReturnType<BenchDatabase['knex']>,
   stoppedAt: number,
 ): Promise<{ pendingAtStop: number; caughtUpMs: number }> {
@@ -146,7 +152,7 @@ export function printDurable(r: DurableReport): boolean {
   if (r.indexLag) {
     console.log(
       `\nSearch postings (written after each commit): ${fmtInt(r.indexLag.pendingAtStop)} messages still to post when the load stopped, ` +
-        `all posted ${fmt(r.indexLag.caughtUpMs, 0)} ms later`,
+        `all posted ${fmt(r.indexLag.caughtUpMs, 0)} ms later (persisted msgs/s counts that time too)`,
     );
   }
   const met = r.persistedPerSec >= 1000;
