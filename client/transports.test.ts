@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../protocol/types.js';
+import { createRoom } from '../server/test/expect.js';
 import { startTestServer, type TestServer } from '../server/test/harness.js';
 import { tokenSource, waitFor } from '../server/test/sockets.js';
 import { ApiClient } from './api.js';
@@ -87,34 +88,28 @@ async function startProxy(target: string): Promise<Proxy> {
   return proxy;
 }
 
-/** The client as the app makes it (default transports), with quick reconnects. */
-function appClient(url: string, auth: Parameters<typeof tokenSource>[1]): RealtimeClient {
-  return new RealtimeClient({
+/**
+ * Two people in a room: one sends over REST; the other's client, made as the app makes it (default transports, quick
+ * reconnects), reaches the server through `url` and collects what it receives.
+ */
+async function twoInARoom(url: string): Promise<{ sender: ApiClient; client: RealtimeClient; got: Message[]; room: number }> {
+  const [a, b] = [await t.register(), await t.register()];
+  const room = (await createRoom(t, a, { name: 'transports', memberIds: [b.id] })).id;
+  const client = new RealtimeClient({
     serverUrl: url,
-    getAccessToken: tokenSource(t.url, auth),
+    getAccessToken: tokenSource(t.url, b),
     socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true },
   });
-}
-
-async function twoInARoom(): Promise<{ sender: ApiClient; auth: Parameters<typeof tokenSource>[1]; room: number }> {
-  const [a, b] = [await t.register(), await t.register()];
-  const room = (
-    await t.api
-      .post('/api/rooms')
-      .set(a.auth)
-      .send({ name: 'transports', visibility: 'private', memberIds: [b.id] })
-  ).body.id as number;
-  return { sender: new ApiClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a) }), auth: b, room };
+  const got: Message[] = [];
+  client.on('message', (m) => got.push(m));
+  return { sender: new ApiClient({ serverUrl: t.url, getAccessToken: tokenSource(t.url, a) }), client, got, room };
 }
 
 describe('RealtimeClient transports', () => {
   it('falls back to long-polling behind a proxy that drops WebSocket upgrades, and receives messages', async () => {
     const proxy = await startProxy(t.url);
     proxy.upgrades = false;
-    const { sender, auth, room } = await twoInARoom();
-    const client = appClient(proxy.url, auth);
-    const got: Message[] = [];
-    client.on('message', (m) => got.push(m));
+    const { sender, client, got, room } = await twoInARoom(proxy.url);
     try {
       client.connect();
       await waitFor(() => client.state === 'online', 10_000, 'online through the proxy');
@@ -130,10 +125,7 @@ describe('RealtimeClient transports', () => {
 
   it('once a WebSocket has worked, reconnects on WebSocket alone, and allows long-polling again only after many failures', async () => {
     const proxy = await startProxy(t.url);
-    const { sender, auth, room } = await twoInARoom();
-    const client = appClient(proxy.url, auth);
-    const got: Message[] = [];
-    client.on('message', (m) => got.push(m));
+    const { sender, client, got, room } = await twoInARoom(proxy.url);
     try {
       client.connect();
       await waitFor(() => client.state === 'online', 10_000, 'online');
