@@ -260,7 +260,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     uploads: uploadsRepo,
   });
   auth.useAdmission(admin);
-  const mailer = config.smtp ? new Mailer(config.smtp.url, config.smtp.from, logger.child({ component: 'email' })) : undefined;
+  const mailer = config.smtp ? await Mailer.create(config.smtp.url, config.smtp.from, logger.child({ component: 'email' })) : undefined;
   if (mailer && !config.publicUrl)
     logger.warn('SMTP_URL without PUBLIC_URL: emailed links use the address each request came to; set PUBLIC_URL');
   const emails = new EmailService({

@@ -2,7 +2,7 @@
 // is handed over in the background, retried a few times on a transient SMTP failure, and logged (without its links,
 // which are secrets) when it cannot be delivered. Nothing is queued on disk: a node that stops with a message still
 // being retried loses it, and the user asks again (every mail here answers a request the user can repeat).
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logger.js';
 
 export interface Mail {
@@ -17,17 +17,24 @@ export interface Mail {
 const RETRY_DELAYS_MS = [1000, 5000, 15000];
 
 export class Mailer {
-  private readonly transport: Transporter;
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(
-    url: string,
+  private constructor(
+    private readonly transport: Transporter,
     private readonly from: string,
     private readonly logger: Logger,
-  ) {
+  ) {}
+
+  /**
+   * nodemailer is loaded only where mail is configured (SMTP_URL): loading it on every start cost a tenth of the
+   * server's module loading, which a restart waits for before it listens.
+   */
+  static async create(url: string, from: string, logger: Logger): Promise<Mailer> {
+    const { default: nodemailer } = await import('nodemailer');
     // Short timeouts: a dead mail server must not keep sockets (and retries) around for minutes.
-    this.transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+    const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+    return new Mailer(transport, from, logger);
   }
 
   /** Hands the message over in the background; never throws. */

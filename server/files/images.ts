@@ -1,5 +1,5 @@
 // Raster images: size read from the header (never decoding a bomb), re-encoded without metadata, and a thumbnail.
-import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import type { default as Sharp, Metadata, SharpOptions } from 'sharp';
 import { AppError } from '../errors.js';
 
 /** The raster types we show inline; everything else is a plain file, downloaded and never rendered. */
@@ -15,9 +15,28 @@ export const MAX_PIXELS = 40_000_000;
 export const THUMB_SIZE = 480;
 export const THUMB_MIME = 'image/webp';
 
-// One decode at a time per core is plenty on a small server; libvips threads inside each.
-sharp.concurrency(1);
-sharp.cache(false);
+let library: Promise<typeof Sharp> | undefined;
+
+/**
+ * sharp (libvips), loaded at the first image rather than at start-up: it was a sixth of the server's module loading,
+ * and a restart (a deploy, a crash, a reconnect storm) waits for every module before it listens. A failed load is
+ * tried again at the next image, and is a server error there, never a refused image.
+ */
+function imageLibrary(): Promise<typeof Sharp> {
+  const loading = (library ??= import('sharp').then(
+    ({ default: sharp }) => {
+      // One decode at a time per core is plenty on a small server; libvips threads inside each.
+      sharp.concurrency(1);
+      sharp.cache(false);
+      return sharp;
+    },
+    (err: unknown) => {
+      library = undefined;
+      throw err;
+    },
+  ));
+  return loading;
+}
 
 function refused(message: string): AppError {
   return new AppError('UNSUPPORTED_MEDIA_TYPE', message, { details: [{ path: 'file', message }] });
@@ -36,6 +55,7 @@ export async function processImage(input: string, mime: string, output: string, 
   const kind = RASTER[mime];
   if (!kind) throw refused('not a supported image');
   const animated = kind.format === 'gif' || kind.format === 'webp';
+  const sharp = await imageLibrary();
   let meta: Metadata;
   try {
     meta = await sharp(input, { animated }).metadata();
@@ -69,6 +89,7 @@ export const AVATAR_MIME = 'image/webp';
 /** A profile picture: the centre square of the image (first frame), AVATAR_SIZE on a side, as WebP without metadata. */
 export async function processAvatar(input: string, mime: string, output: string): Promise<void> {
   if (!RASTER[mime]) throw refused('an avatar must be a JPEG, PNG, GIF or WebP image');
+  const sharp = await imageLibrary();
   let meta: Metadata;
   try {
     meta = await sharp(input).metadata();
