@@ -87,6 +87,8 @@ export function verdict(ok: boolean): string {
 
 // ---------- child processes ----------
 
+const builds = new Map<string, Promise<string>>();
+
 /**
  * A TypeScript entry point built into one JavaScript file (bench/.build/, packages left to node_modules), so that its
  * process starts as the production server does (`node dist/...`), without tsx's loader: in a reconnect storm the
@@ -116,7 +118,6 @@ export function compiled(entry: string): Promise<string> {
   }
   return built;
 }
-const builds = new Map<string, Promise<string>>();
 
 /** Raise the soft fd limit as far as allowed (65536 when permitted, else the hard limit), then exec node. */
 const ULIMIT_EXEC = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';

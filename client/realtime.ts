@@ -267,12 +267,12 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   /**
    * Once a WebSocket has worked, reconnects use WebSocket alone. A refused or failed attempt is then a server that is
    * down or restarting, not a proxy in the way; with the fallback, the attempts that failed just before a restarted
-   * server listened went on to long-polling, which succeeded a moment later: a quarter of the clients of a reconnect
-   * storm came back on long-polling (bench/storm.ts), each costing the server several HTTP requests per event and an
-   * upgrade. Many failures in a row, or a change of network, allow long-polling again.
+   * server listened went on to long-polling, which succeeded a moment later: up to a quarter of the clients of a
+   * reconnect storm came back on long-polling (bench/storm.ts), each costing the server several HTTP requests per event
+   * and an upgrade. Many failures in a row, or a change of network, allow long-polling again.
    */
   private useTransportThatWorked(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
-    if (!this.adaptsTransports(socket)) return;
+    if (!this.adaptsTransports()) return;
     const engine = socket.io.engine;
     const remember = () => {
       socket.io.opts.transports = ['websocket'];
@@ -283,13 +283,13 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   private allowPolling(socket: Socket<ServerToClientEvents, ClientToServerEvents>): void {
-    if (this.adaptsTransports(socket)) socket.io.opts.transports = [...TRANSPORTS];
+    if (this.adaptsTransports()) socket.io.opts.transports = [...TRANSPORTS];
     this.websocketOnlyFailures = 0;
   }
 
   /** Only with the default transports: a caller that chose its own (tests, benchmarks) keeps them. */
-  private adaptsTransports(socket: Socket<ServerToClientEvents, ClientToServerEvents>): boolean {
-    return this.options.socketOptions?.transports === undefined && socket.io.opts.transports !== undefined;
+  private adaptsTransports(): boolean {
+    return this.options.socketOptions?.transports === undefined;
   }
 
   private endSession(code: SessionEndCode): void {
