@@ -148,7 +148,8 @@ describe('desktop app lifecycle', () => {
     const second = launch({ userData: bare, env });
     const again = await second.page();
     await again.getByRole('heading', { name: 'Log in' }).waitFor();
-    expect(await again.getByLabel('Server address').inputValue()).toBe(server.url);
+    // The address is read from the main process after the screen renders; it fills in a moment later.
+    await expect.poll(() => again.getByLabel('Server address').inputValue()).toBe(server.url);
   });
 
   it('a damaged settings file is set aside and the app starts at the login screen', async () => {
