@@ -23,7 +23,7 @@ let library: Promise<typeof Sharp> | undefined;
  * tried again at the next image, and is a server error there, never a refused image.
  */
 function imageLibrary(): Promise<typeof Sharp> {
-  const loading = (library ??= import('sharp').then(
+  return (library ??= import('sharp').then(
     ({ default: sharp }) => {
       // One decode at a time per core is plenty on a small server; libvips threads inside each.
       sharp.concurrency(1);
@@ -35,7 +35,6 @@ function imageLibrary(): Promise<typeof Sharp> {
       throw err;
     },
   ));
-  return loading;
 }
 
 function refused(message: string): AppError {
