@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { shot } from './browser.js';
-import { account, e2eSuite, openAs, realErrors } from './fixture.js';
+import { account, e2eSuite, openAs, post, privateRoom, realErrors, roomRow } from './fixture.js';
 
 const e = e2eSuite();
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -22,6 +22,28 @@ describe('me and settings', () => {
     await light.page.keyboard.press('Escape');
     expect(realErrors(light.errors)).toEqual([]);
     await Promise.all([light.context.close(), dark.context.close()]);
+  });
+
+  // History rows share one translation (i18n/shared.tsx) instead of each asking react-i18next: a language change must
+  // still reach the rows already on screen.
+  it('a language chosen in the Me dialog reaches the messages already on screen', async () => {
+    const alice = await account(e, 'Alice Archer', 'alice');
+    const bob = await account(e, 'Bob Baker', 'bob');
+    const room = await privateRoom(e, alice, 'Words', [bob]);
+    await post(e, bob, room.id, 'hello');
+    await post(e, bob, room.id, 'again');
+    const a = await openAs(e, alice);
+    await roomRow(a.page, 'Words').click();
+    await a.page.locator('.msg-body', { hasText: 'again' }).waitFor();
+    const addReaction = (label: string) => a.page.locator(`.msg button[aria-label="${label}"]`).count();
+    expect(await addReaction('Add reaction')).toBeGreaterThanOrEqual(2);
+    await a.page.getByRole('button', { name: 'Me and settings' }).click();
+    await a.page.getByLabel('Language').selectOption('zh-CN');
+    await expect.poll(() => addReaction('添加表情回应')).toBeGreaterThanOrEqual(2);
+    expect(await addReaction('Add reaction')).toBe(0);
+    await a.page.keyboard.press('Escape');
+    expect(realErrors(a.errors)).toEqual([]);
+    await a.context.close();
   });
 
   it('the Me dialog shows profile, sessions and preferences', async () => {

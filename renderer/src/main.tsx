@@ -5,6 +5,7 @@ import { App } from './components/App.js';
 import { ControllerContext } from './components/context.js';
 import { getDesktop } from './desktop/index.js';
 import { initI18n } from './i18n/index.js';
+import { SharedTranslation } from './i18n/shared.js';
 import { installDropGuard } from './lib/drop-guard.js';
 import { AppController } from './services/controller.js';
 import { useAppStore } from './store/index.js';
@@ -23,7 +24,9 @@ void controller.start();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ControllerContext.Provider value={controller}>
-      <App />
+      <SharedTranslation>
+        <App />
+      </SharedTranslation>
     </ControllerContext.Provider>
   </StrictMode>,
 );

@@ -1,7 +1,6 @@
 // Attachments in the timeline: images inline at thumbnail size with their box reserved before they load, files
 // as cards, and the full-size viewer (next/previous through the room's images, Esc closes, click zooms).
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Attachment, Message } from '../../../../protocol/types.js';
 import { fileUrl, formatBytes, thumbnailUrl } from '../../lib/file-transfer.js';
 import { useAppStore } from '../../store/index.js';
@@ -9,6 +8,7 @@ import { selectViewer } from '../../store/attachments.js';
 import { selectTimeline } from '../../store/selectors.js';
 import { useController } from '../context.js';
 import { Icon } from '../Icon.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 
 const INLINE_MAX = 320;
 
@@ -37,7 +37,7 @@ export function fitBox(width: number, height: number, max: number): { width: num
 }
 
 export function InlineImage({ attachment, roomId, messageId }: { attachment: NonNullable<Attachment>; roomId: number; messageId: number }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const url = useFileUrl(thumbnailUrl(attachment.id));
   const openViewer = useAppStore((s) => s.openViewer);
   const box = fitBox(attachment.width ?? INLINE_MAX, attachment.height ?? INLINE_MAX, INLINE_MAX);
@@ -67,7 +67,7 @@ async function download(controller: ReturnType<typeof useController>, a: NonNull
 }
 
 export function FileCard({ attachment }: { attachment: NonNullable<Attachment> }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSharedTranslation();
   const controller = useController();
   const [failed, setFailed] = useState(false);
   const ext = attachment.name.includes('.') ? attachment.name.split('.').pop()!.slice(0, 4).toUpperCase() : '';
@@ -109,7 +109,7 @@ export function AttachmentBlock({ message: m, roomId }: { message: Message; room
 }
 
 export function ImageViewer() {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const viewer = useAppStore(selectViewer);
   const openViewer = useAppStore((s) => s.openViewer);
   const timeline = useAppStore(selectTimeline(viewer?.roomId ?? 0));

@@ -2,7 +2,6 @@
 // reply quote (click: go to the original), rich text with mentions, edited/recalled markers, reactions, and the
 // actions (react, reply, edit, recall) for what the user may do. System messages are one line in the reader's language.
 import { memo, useMemo, useState, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../../protocol/types.js';
 import { isEmojiOnly } from '../../lib/emoji.js';
 import { dayLabel, fullStamp, timeOfDay } from '../../lib/format.js';
@@ -17,9 +16,10 @@ import { useJump } from './jump.js';
 import { AddReactionButton, ReactionBar } from './Reactions.js';
 import { RichText, type MentionContext } from './RichText.js';
 import { SystemLine } from './SystemLine.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 
 function DaySeparator({ iso }: { iso: string }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSharedTranslation();
   return (
     <div className="day-sep" role="separator">
       <span>{dayLabel(iso, i18n.language, { today: t('day.today'), yesterday: t('day.yesterday') })}</span>
@@ -29,7 +29,7 @@ function DaySeparator({ iso }: { iso: string }) {
 
 /** The quote of a reply: from `replyTo` (so it shows even when the original is not loaded), live when it is. */
 function Quote({ roomId, message: m }: { roomId: number; message: Message }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const { jumpTo } = useJump();
   const replyTo = m.replyTo;
   const original = useAppStore((s) => {
@@ -76,7 +76,7 @@ export const MessageItem = memo(function MessageItem({
   /** Just jumped to (a reply's original): drawn highlighted for a moment. */
   highlighted?: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n } = useSharedTranslation();
   const controller = useController();
   const editing = useAppStore(selectEditingId) === m.id;
   const setEditing = useAppStore((s) => s.setEditing);
@@ -206,7 +206,7 @@ export const MessageItem = memo(function MessageItem({
 });
 
 export const PendingItem = memo(function PendingItem({ entry, grouped }: { entry: OutboxEntry; grouped: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const controller = useController();
   const failed = entry.state === 'failed';
   return (

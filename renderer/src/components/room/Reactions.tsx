@@ -1,12 +1,12 @@
 // Reactions under a message: one chip per emoji with its count, pressed when it includes mine; clicking a chip
 // adds or removes my reaction, hovering names who reacted. The picker (a lazy chunk) adds any other emoji.
 import { lazy, memo, Suspense, useCallback, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Reaction } from '../../../../protocol/types.js';
 import { errorText } from '../../lib/errors.js';
 import { useAppStore } from '../../store/index.js';
 import { useController } from '../context.js';
 import { Icon } from '../Icon.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 
 const EmojiPicker = lazy(() => import('./EmojiPicker.js'));
 
@@ -14,7 +14,7 @@ const EmojiPicker = lazy(() => import('./EmojiPicker.js'));
 const NAMES_SHOWN = 12;
 
 function Chip({ reaction, selfId, onToggle }: { reaction: Reaction; selfId: number; onToggle(emoji: string, on: boolean): void }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const mine = reaction.userIds.includes(selfId);
   // A string, so the chip re-renders only when these names change.
   const names = useAppStore((s) =>
@@ -41,7 +41,7 @@ function Chip({ reaction, selfId, onToggle }: { reaction: Reaction; selfId: numb
 }
 
 export function useReact(roomId: number, messageId: number) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const controller = useController();
   const [error, setError] = useState<string | null>(null);
   const toggle = useCallback(
@@ -83,7 +83,7 @@ export const ReactionBar = memo(function ReactionBar({
 
 /** The "add reaction" button of a message's toolbar, with the picker it opens. */
 export function AddReactionButton({ roomId, messageId, mine }: { roomId: number; messageId: number; mine: ReadonlySet<string> }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const { toggle } = useReact(roomId, messageId);
   const [anchor, setAnchor] = useState<DOMRect | null>(null);
   const close = useCallback(() => setAnchor(null), []);

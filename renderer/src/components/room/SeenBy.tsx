@@ -2,13 +2,13 @@
 // group. The group's line is a focusable button named with its text and the readers ("Seen by 2: Bob, Carol"), and hovering or
 // focusing it shows the names in a small popover; at most NAMES_SHOWN names, then "and N more".
 import { memo, useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useAppStore } from '../../store/index.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 
 const NAMES_SHOWN = 12;
 
 export const SeenBy = memo(function SeenBy({ readers, direct }: { readers: readonly number[]; direct: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const [open, setOpen] = useState(false);
   const tip = useId();
   // A string, so the line re-renders only when these names change.

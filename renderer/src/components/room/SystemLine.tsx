@@ -1,12 +1,12 @@
 // A system message (joins, leaves, renames...) in the reader's language, from its structured `system` data: the
 // server stores no English sentence, only the event and who.
-import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../../protocol/types.js';
 import { useAppStore } from '../../store/index.js';
 import { shownName } from '../../store/selectors.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 
 function useName(id: number | null, fallback: Message['sender']): string | null {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   return useAppStore((s) => {
     if (id === null) return null;
     const known = s.users.byId[id] ?? (id === fallback.id ? fallback : undefined);
@@ -15,7 +15,7 @@ function useName(id: number | null, fallback: Message['sender']): string | null 
 }
 
 export function SystemLine({ message: m }: { message: Message }) {
-  const { t } = useTranslation();
+  const { t } = useSharedTranslation();
   const info = m.system;
   const actor = useName(info?.actorId ?? null, m.sender) ?? t('system.someone');
   const user = useName(info?.userId ?? null, m.sender) ?? t('system.someone');
