@@ -5,8 +5,8 @@
 //    tail, measures it and sets scrollTop in a layout effect, before the browser paints.
 //  - prepend an older page cheaply. Virtuoso's firstItemIndex shift rebuilds its size ranges with a quadratic
 //    reduce (40-115 ms per page once a few thousand rows have been measured); here row heights live in a Map by
-//    absolute index, and a prepend costs one O(n) prefix-sum pass over a Float64Array (well under a millisecond
-//    for 20,000 rows) plus an anchor correction.
+//    absolute index, their offsets in a Fenwick tree (row-offsets.ts: a measured row costs O(log n), a prepend one
+//    O(n) rebuild, well under a millisecond for 20,000 rows), plus an anchor correction.
 // Indices are absolute (for messages, the seq), so a prepend never renumbers the rows on screen. The view keeps
 // either the bottom (when "stuck" there) or the first visible row (otherwise) where it was across every change:
 // new rows, measured heights, prepended pages, edits. Heights come from the DOM after each commit and from a
@@ -18,13 +18,13 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
-  useMemo,
   useReducer,
   useRef,
   useState,
   type ReactNode,
 } from 'react';
 import { flushSync } from 'react-dom';
+import { RowOffsets } from './row-offsets.js';
 
 export interface ChatScrollerHandle {
   scrollToBottom(): void;
@@ -65,18 +65,6 @@ interface Range {
   end: number; // exclusive
 }
 
-/** First i in [0, n] with prefix[i] > y (prefix is non-decreasing, length n + 1). */
-function upperBound(prefix: Float64Array, y: number): number {
-  let lo = 0;
-  let hi = prefix.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (prefix[mid]! > y) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(function ChatScroller(props, ref) {
   const {
     firstIndex,
@@ -96,7 +84,15 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
   } = props;
   const scrollerRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<number, number>());
+  // Offsets of the rows relative to the list's top, from measured heights or the estimate. Mutable: measuring rows
+  // in the layout effect updates them in place, and needs no render of its own (the rows on screen already have
+  // their heights, and the paddings stand for rows not rendered, whose heights did not change).
+  const offsetsRef = useRef<RowOffsets | null>(null);
+  offsetsRef.current ??= new RowOffsets(new Map());
+  const offsets = offsetsRef.current;
+  offsets.sync(firstIndex, count, estimatedRowHeight);
+  // Bumped when heights change outside a commit of this list (ResizeObserver): renders, and the layout effect
+  // puts the view back in place.
   const [heightsVersion, bumpHeights] = useReducer((v: number) => v + 1, 0);
   // Stuck to the bottom: every change keeps the newest row in view. Starts true (a room opens at its newest).
   const stuck = useRef(true);
@@ -112,26 +108,15 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
   // earlier scrollTop (the bottom, while history was joined on) would otherwise re-anchor the view there and undo it.
   const seeking = useRef(false);
 
-  // Offsets of the rows relative to the list's top, from measured heights or the estimate.
-  const prefix = useMemo(() => {
-    const p = new Float64Array(count + 1);
-    const known = heights.current;
-    for (let i = 0; i < count; i += 1) p[i + 1] = p[i]! + (known.get(firstIndex + i) ?? estimatedRowHeight);
-    return p;
-    // heightsVersion: the Map is mutated in place; the version says when.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [count, firstIndex, estimatedRowHeight, heightsVersion]);
-
   const rangeFor = useCallback(
     (scrollTop: number, height: number, bottom: boolean): Range => {
-      const total = prefix[count]!;
       const listTop = listRef.current?.offsetTop ?? 0;
-      const viewTop = bottom ? total - height : scrollTop - listTop;
-      const lo = upperBound(prefix, viewTop - overscan.top) - 1;
-      const hi = upperBound(prefix, viewTop + height + overscan.bottom - 0.5);
+      const viewTop = bottom ? offsets.total - height : scrollTop - listTop;
+      const lo = offsets.upperBound(viewTop - overscan.top) - 1;
+      const hi = offsets.upperBound(viewTop + height + overscan.bottom - 0.5);
       return { start: firstIndex + Math.max(0, Math.min(count - 1, lo)), end: firstIndex + Math.min(count, Math.max(hi, lo + 1)) };
     },
-    [prefix, count, firstIndex, overscan.top, overscan.bottom],
+    [offsets, count, firstIndex, overscan.top, overscan.bottom],
   );
 
   const [range, setRange] = useState<Range>(() => {
@@ -168,7 +153,10 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     [onAtBottomChange],
   );
 
-  /** Read the heights of the rendered rows; true when any differs from what the offsets assumed. */
+  /**
+   * Read the heights of the rendered rows into the offsets; true when any differs from what the offsets assumed (a
+   * new row whose height is the estimate changes nothing).
+   */
   const measure = useCallback((): boolean => {
     const list = listRef.current;
     if (!list) return false;
@@ -177,15 +165,10 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
       const row = el as HTMLElement;
       const idx = row.dataset['index'];
       if (idx === undefined) continue;
-      const h = row.offsetHeight;
-      const i = Number(idx);
-      if (heights.current.get(i) !== h) {
-        heights.current.set(i, h);
-        changed = true;
-      }
+      if (offsets.measured(Number(idx), row.offsetHeight)) changed = true;
     }
     return changed;
-  }, []);
+  }, [offsets]);
 
   // After every commit that changes rows or offsets, before paint: measure, re-range if the measured offsets moved things, then put the view
   // back where it belongs (bottom, or the anchor row at its old distance from the top).
@@ -196,10 +179,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     const prepended = firstIndex < last.current.firstIndex;
     last.current = { firstIndex, end: firstIndex + count };
     if (appended && followAppends) stuck.current = true;
-    if (measure()) {
-      bumpHeights();
-      return; // re-render with the new offsets; this effect runs again
-    }
+    // The rows just committed have their heights now; the offsets take them in place. The DOM is already right
+    // (padding stands for rows not rendered, whose heights this did not change), so no second render is needed.
+    measure();
     viewportHeight.current = scroller.clientHeight;
     if (stuck.current) {
       const want = rangeFor(0, viewportHeight.current, true);
@@ -232,8 +214,8 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     const done = seekDone.current;
     seekDone.current = null;
     done?.();
-    // renderRow/rowKey: new row content may have new heights. Every setState above is conditional on a change,
-    // and the heights converge, so this settles within a pass or two.
+    // renderRow/rowKey: new row content may have new heights; heightsVersion: heights changed without a commit.
+    // Every setState above is conditional on a change, and the heights converge, so this settles within a pass or two.
   }, [
     firstIndex,
     count,
@@ -248,6 +230,7 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     renderRow,
     rowKey,
     seekVersion,
+    heightsVersion,
   ]);
 
   // Scrolling by the user (or by script): unstick unless at the bottom, re-anchor, render the rows now in view.
@@ -369,11 +352,11 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
         stuck.current = false;
         anchor.current = { index, offset };
         const listTop = listRef.current?.offsetTop ?? 0;
-        setRange(rangeFor(listTop + prefix[index - firstIndex]! - offset, scroller.clientHeight, false));
+        setRange(rangeFor(listTop + offsets.before(index - firstIndex) - offset, scroller.clientHeight, false));
         seek();
       },
     }),
-    [rangeFor, firstIndex, count, prefix],
+    [rangeFor, firstIndex, count, offsets],
   );
 
   const rows: ReactNode[] = [];
@@ -384,9 +367,8 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
       </div>,
     );
   }
-  const total = prefix[count]!;
-  const padTop = prefix[start - firstIndex]!;
-  const padBottom = total - prefix[end - firstIndex]!;
+  const padTop = offsets.before(start - firstIndex);
+  const padBottom = offsets.total - offsets.before(end - firstIndex);
   return (
     <div ref={scrollerRef} className={`chat-scroller${className ? ` ${className}` : ''}`} tabIndex={tabIndex}>
       <div className="chat-spacer" />
