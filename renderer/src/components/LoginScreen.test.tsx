@@ -16,7 +16,7 @@ import { LoginScreen } from './LoginScreen.js';
 initI18n('en');
 afterEach(cleanup);
 
-function setup(login: DesktopApi['login'], ended: SessionEndCode = 'SESSION_EXPIRED') {
+async function setup(login: DesktopApi['login'], ended: SessionEndCode = 'SESSION_EXPIRED') {
   const desktop = {
     platform: 'desktop',
     getServerUrl: async () => ({ ok: true, value: 'https://chat.example.test' }),
@@ -29,6 +29,8 @@ function setup(login: DesktopApi['login'], ended: SessionEndCode = 'SESSION_EXPI
   const controller = new AppController(store, desktop, () => {
     throw new Error('not in this test');
   });
+  // As controller.start() does before the first screen renders.
+  await controller.loadLoginDefaults();
   render(
     <ControllerContext.Provider value={controller}>
       <LoginScreen />
@@ -49,7 +51,7 @@ describe('LoginScreen', () => {
     try {
       const shown = new Set<string>();
       for (const code of SESSION_END_CODES) {
-        setup(vi.fn(), code);
+        await setup(vi.fn(), code);
         const text = screen.getByRole('alert').textContent ?? '';
         expect(text, code).toBe(ended[code]);
         shown.add(text);
@@ -63,15 +65,15 @@ describe('LoginScreen', () => {
     }
   });
 
-  it('says plainly that the session expired, and remembers the server address', async () => {
-    setup(vi.fn());
+  it('says plainly that the session expired, and shows the remembered server address in its first paint', async () => {
+    await setup(vi.fn());
     expect(screen.getByRole('alert').textContent).toMatch(/session has expired/i);
-    await waitFor(() => expect((screen.getByLabelText('Server address') as HTMLInputElement).value).toBe('https://chat.example.test'));
+    expect((screen.getByLabelText('Server address') as HTMLInputElement).value).toBe('https://chat.example.test');
   });
 
   it('validates inline with the shared schemas before calling the server', async () => {
     const login = vi.fn();
-    setup(login);
+    await setup(login);
     fireEvent.click(screen.getByRole('button', { name: 'Create an account' }));
     fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'a!' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'short' } });
@@ -86,7 +88,7 @@ describe('LoginScreen', () => {
       ok: false as const,
       error: { code: 'INVALID_CREDENTIALS' as const, message: 'wrong username, email or password' },
     }));
-    setup(login);
+    await setup(login);
     await waitFor(() => expect((screen.getByLabelText('Server address') as HTMLInputElement).value).not.toBe(''));
     fireEvent.change(screen.getByLabelText('Username or email'), { target: { value: 'ann' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'nope-nope' } });

@@ -65,15 +65,15 @@ export function LoginScreen() {
   const { endedReason } = useAppStore(selectSession);
   const [initialInvite] = useState(inviteFromLocation);
   const [mode, setMode] = useState<Mode>(initialInvite ? 'register' : 'login');
-  const [values, setValues] = useState<Record<Field, string>>({
+  const [values, setValues] = useState<Record<Field, string>>(() => ({
     invite: initialInvite,
-    serverUrl: '',
+    serverUrl: controller.loginDefaults.serverUrl,
     login: '',
     username: '',
     email: '',
     password: '',
     displayName: '',
-  });
+  }));
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -84,16 +84,7 @@ export function LoginScreen() {
   const [unverified, setUnverified] = useState<{ email: string; justRegistered: boolean } | null>(null);
   const id = useId();
 
-  const [thisRunOnly, setThisRunOnly] = useState(false);
-  useEffect(() => {
-    void controller.desktop.sessionPersistence().then((r) => setThisRunOnly(r.ok && r.value === 'this-run-only'));
-  }, [controller]);
-
-  useEffect(() => {
-    void controller.desktop.getServerUrl().then((r) => {
-      if (r.ok && r.value) setValues((v) => (v.serverUrl ? v : { ...v, serverUrl: r.value ?? '' }));
-    });
-  }, [controller]);
+  const thisRunOnly = controller.loginDefaults.thisRunOnly;
 
   const authConfig = useAuthConfig(values.serverUrl, !validate(t, 'serverUrl', values.serverUrl));
   const registration = authConfig?.registration ?? null;

@@ -27,6 +27,11 @@ export class AppController {
   private wiring: Wiring | null = null;
   private readonly offs: (() => void)[] = [];
   readonly files: AttachmentsService;
+  /**
+   * What the login screen starts with: the address last signed in to, and whether a session can be kept (false
+   * when the system has no secure storage). Read while the app starts, so the form is filled in its first paint.
+   */
+  loginDefaults = { serverUrl: '', thisRunOnly: false };
 
   constructor(
     readonly store: AppStore,
@@ -53,12 +58,21 @@ export class AppController {
       this.desktop.onOpenRoom((roomId) => navigate(roomRoute(roomId))),
       this.desktop.onSettingsChanged((settings) => this.s.setSettings(settings)),
     );
-    const settings = await this.desktop.getSettings();
+    const [settings] = await Promise.all([this.desktop.getSettings(), this.loadLoginDefaults()]);
     if (settings.ok) this.s.setSettings(settings.value);
     const restored = await this.desktop.restoreSession();
     if (restored.ok && restored.value) this.begin(restored.value);
     else if (!restored.ok && isSessionEndCode(restored.error.code)) this.s.signedOut(restored.error.code);
     else this.s.signedOut(null);
+  }
+
+  /** The address last signed in to and how a session is kept, for the login screen's first paint. */
+  async loadLoginDefaults(): Promise<void> {
+    const [serverUrl, persistence] = await Promise.all([this.desktop.getServerUrl(), this.desktop.sessionPersistence()]);
+    this.loginDefaults = {
+      serverUrl: serverUrl.ok ? (serverUrl.value ?? '') : '',
+      thisRunOnly: persistence.ok && persistence.value === 'this-run-only',
+    };
   }
 
   /** Login or register result -> running app; the error is the caller's to show. */
@@ -71,6 +85,8 @@ export class AppController {
   private begin(session: DesktopSession): void {
     void preloadRichText(); // the Markdown parser's chunk, fetched while the rooms load
     this.stopRealtime();
+    // Signing out later shows the login screen with this address.
+    this.loginDefaults = { serverUrl: session.serverUrl, thisRunOnly: session.persistence === 'this-run-only' };
     this.s.signedIn(session);
     const rt = this.makeRealtime({
       serverUrl: session.serverUrl,
