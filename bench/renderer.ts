@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { machine, printTable, startTestServer } from './common.js';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { machine, printTable, startTestServer, type TestServer } from './common.js';
+import type { TestUser } from '../server/test/harness.js';
 
 const MESSAGES = Number(process.env['ROOM_MESSAGES'] ?? 20_000);
 const CONCURRENCY = 16;
@@ -50,6 +51,116 @@ async function fill(api: (path: string, body: unknown) => Promise<unknown>, room
 
 export const description = 'web client in Chromium: 20,000-message room, room switch, long tasks while scrolling, DOM nodes, bundle size';
 
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+
+export interface Seeded {
+  me: TestUser;
+  seconds: number;
+}
+
+/** A reader with two rooms, both read to the end: "Big room" of MESSAGES messages, "Small room" of 300. */
+export async function seedRooms(server: TestServer): Promise<Seeded> {
+  const me = await server.register('bench_reader');
+  const other = await server.register('bench_writer');
+  const post = (user: typeof me) => async (p: string, body: unknown) => {
+    const res = await fetch(server.url + p, {
+      method: 'POST',
+      headers: { ...user.auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ id: number }>;
+  };
+  const big = (await post(me)('/api/rooms', { name: 'Big room', visibility: 'private', memberIds: [other.id] })) as { id: number };
+  const small = (await post(me)('/api/rooms', { name: 'Small room', visibility: 'private', memberIds: [other.id] })) as { id: number };
+  const t0 = Date.now();
+  await fill(post(other), big.id, MESSAGES);
+  await fill(post(other), small.id, 300);
+  // Read: a room with unread opens at its first unread message; these rooms are measured opening at the newest.
+  for (const roomId of [big.id, small.id]) {
+    const res = await fetch(`${server.url}/api/rooms/${roomId}/read`, {
+      method: 'PUT',
+      headers: { ...me.auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ seq: 1_000_000 }),
+    });
+    if (!res.ok) throw new Error(`read: ${res.status}`);
+  }
+  return { me, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** A fresh browser context signed in as `me`, with the room list shown. */
+export async function signIn(browser: Browser, server: TestServer, me: TestUser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // tsx (esbuild keepNames) wraps named functions in __name(); page.evaluate ships them as text, so define it.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByLabel('Username or email').fill(me.username);
+  await page.getByLabel('Password').fill(me.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('.room-row', { hasText: 'Small room' }).waitFor();
+  return { context, page };
+}
+
+/**
+ * Time from click to the room's newest message painted (next animation frame after it is in the DOM and inside the
+ * visible part of the history). "Some message is in the DOM" is not enough: a list may render rows before it has
+ * scrolled to the newest one, or render them hidden while it waits.
+ */
+export function switchTo(page: Page, name: string, newestSeq: number): Promise<number> {
+  return page.evaluate(
+    async ([roomName, seq]) => {
+      const row = Array.from(document.querySelectorAll<HTMLButtonElement>('.room-row')).find((b) => b.textContent?.includes(roomName));
+      if (!row) throw new Error(`no room ${roomName}`);
+      const start = performance.now();
+      row.click();
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          const title = document.querySelector('.room-head h2')?.textContent;
+          const newest = document.querySelector(`.msg[data-seq="${seq}"]`)?.getBoundingClientRect();
+          const view = document.querySelector('.message-scroller')?.getBoundingClientRect();
+          const shown = !!newest && !!view && newest.height > 0 && newest.top >= view.top - 1 && newest.bottom <= view.bottom + 1;
+          if (title === roomName && shown) requestAnimationFrame(() => resolve());
+          else requestAnimationFrame(check);
+        };
+        check();
+      });
+      return performance.now() - start;
+    },
+    [name, newestSeq] as const,
+  );
+}
+
+export const toBig = (page: Page) => switchTo(page, 'Big room', MESSAGES);
+export const toSmall = (page: Page) => switchTo(page, 'Small room', 300);
+
+/** Scroll from the bottom to the very first message, 900 px a frame, paging in history on the way. */
+export function scrollToTop(page: Page): Promise<{ seconds: number; longTasks: number[]; maxNodes: number; domNodes: number }> {
+  return page.evaluate(async () => {
+    const longTasks: number[] = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push(e.duration);
+    });
+    obs.observe({ type: 'longtask', buffered: false });
+    const scroller = document.querySelector<HTMLElement>('.message-scroller');
+    if (!scroller) throw new Error('no scroller');
+    let maxNodes = 0;
+    const start = performance.now();
+    for (;;) {
+      scroller.scrollTop = Math.max(0, scroller.scrollTop - 900);
+      await new Promise((r) => requestAnimationFrame(r));
+      maxNodes = Math.max(maxNodes, document.querySelectorAll('.msg').length);
+      const atTop = scroller.scrollTop === 0;
+      const done = document.querySelector('.msg[data-seq="1"]') !== null;
+      if (atTop && done) break;
+      if (performance.now() - start > 600_000) throw new Error('scroll did not reach the top');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    obs.disconnect();
+    return { seconds: (performance.now() - start) / 1000, longTasks, maxNodes, domNodes: document.getElementsByTagName('*').length };
+  });
+}
+
 export async function run(): Promise<void> {
   if (!existsSync(path.resolve('renderer/dist/index.html'))) {
     const built = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -59,107 +170,21 @@ export async function run(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: CHROMIUM_ARGS,
   });
   try {
-    const me = await server.register('bench_reader');
-    const other = await server.register('bench_writer');
-    const post = (user: typeof me) => async (p: string, body: unknown) => {
-      const res = await fetch(server.url + p, {
-        method: 'POST',
-        headers: { ...user.auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-      return res.json() as Promise<{ id: number }>;
-    };
-    const big = (await post(me)('/api/rooms', { name: 'Big room', visibility: 'private', memberIds: [other.id] })) as { id: number };
-    const small = (await post(me)('/api/rooms', { name: 'Small room', visibility: 'private', memberIds: [other.id] })) as { id: number };
-    const t0 = Date.now();
-    await fill(post(other), big.id, MESSAGES);
-    await fill(post(other), small.id, 300);
-    process.stdout.write(`seeded ${MESSAGES} messages in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    // Read: a room with unread opens at its first unread message; these rooms are measured opening at the newest.
-    for (const roomId of [big.id, small.id]) {
-      const res = await fetch(`${server.url}/api/rooms/${roomId}/read`, {
-        method: 'PUT',
-        headers: { ...me.auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ seq: 1_000_000 }),
-      });
-      if (!res.ok) throw new Error(`read: ${res.status}`);
-    }
-
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // tsx (esbuild keepNames) wraps named functions in __name(); page.evaluate ships them as text, so define it.
-    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('Username or email').fill(me.username);
-    await page.getByLabel('Password').fill(me.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator('.room-row', { hasText: 'Small room' }).waitFor();
-
-    // Time from click to the room's newest message painted (next animation frame after it is in the DOM and inside
-    // the visible part of the history). "Some message is in the DOM" is not enough: a list may render rows before
-    // it has scrolled to the newest one, or render them hidden while it waits.
-    const switchTo = (name: string, newestSeq: number) =>
-      page.evaluate(
-        async ([roomName, seq]) => {
-          const row = Array.from(document.querySelectorAll<HTMLButtonElement>('.room-row')).find((b) => b.textContent?.includes(roomName));
-          if (!row) throw new Error(`no room ${roomName}`);
-          const start = performance.now();
-          row.click();
-          await new Promise<void>((resolve) => {
-            const check = () => {
-              const title = document.querySelector('.room-head h2')?.textContent;
-              const newest = document.querySelector(`.msg[data-seq="${seq}"]`)?.getBoundingClientRect();
-              const view = document.querySelector('.message-scroller')?.getBoundingClientRect();
-              const shown = !!newest && !!view && newest.height > 0 && newest.top >= view.top - 1 && newest.bottom <= view.bottom + 1;
-              if (title === roomName && shown) requestAnimationFrame(() => resolve());
-              else requestAnimationFrame(check);
-            };
-            check();
-          });
-          return performance.now() - start;
-        },
-        [name, newestSeq] as const,
-      );
-
-    const toBig = () => switchTo('Big room', MESSAGES);
-    const toSmall = () => switchTo('Small room', 300);
-    const firstOpenBig = await toBig();
-    const firstOpenSmall = await toSmall();
+    const { me, seconds } = await seedRooms(server);
+    process.stdout.write(`seeded ${MESSAGES} messages in ${seconds.toFixed(1)} s\n`);
+    const { context, page } = await signIn(browser, server, me);
+    const firstOpenBig = await toBig(page);
+    const firstOpenSmall = await toSmall(page);
     const switches: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      switches.push(await toBig());
-      switches.push(await toSmall());
+      switches.push(await toBig(page));
+      switches.push(await toSmall(page));
     }
-    await toBig();
-
-    // Scroll from the bottom to the very first message, paging in history on the way.
-    const scroll = await page.evaluate(async () => {
-      const longTasks: number[] = [];
-      const obs = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) longTasks.push(e.duration);
-      });
-      obs.observe({ type: 'longtask', buffered: false });
-      const scroller = document.querySelector<HTMLElement>('.message-scroller');
-      if (!scroller) throw new Error('no scroller');
-      let maxNodes = 0;
-      const start = performance.now();
-      for (;;) {
-        scroller.scrollTop = Math.max(0, scroller.scrollTop - 900);
-        await new Promise((r) => requestAnimationFrame(r));
-        maxNodes = Math.max(maxNodes, document.querySelectorAll('.msg').length);
-        const atTop = scroller.scrollTop === 0;
-        const done = document.querySelector('.msg[data-seq="1"]') !== null;
-        if (atTop && done) break;
-        if (performance.now() - start > 600_000) throw new Error('scroll did not reach the top');
-      }
-      await new Promise((r) => setTimeout(r, 200));
-      obs.disconnect();
-      return { seconds: (performance.now() - start) / 1000, longTasks, maxNodes, domNodes: document.getElementsByTagName('*').length };
-    });
+    await toBig(page);
+    const scroll = await scrollToTop(page);
 
     const size = bundleSize();
     const sorted = [...switches].sort((a, b) => a - b);
