@@ -2,13 +2,13 @@
 // as cards, and the full-size viewer (next/previous through the room's images, Esc closes, click zooms).
 import { useEffect, useState } from 'react';
 import type { Attachment, Message } from '../../../../protocol/types.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 import { fileUrl, formatBytes, thumbnailUrl } from '../../lib/file-transfer.js';
 import { useAppStore } from '../../store/index.js';
 import { selectViewer } from '../../store/attachments.js';
 import { selectTimeline } from '../../store/selectors.js';
 import { useController } from '../context.js';
 import { Icon } from '../Icon.js';
-import { useSharedTranslation } from '../../i18n/shared.js';
 
 const INLINE_MAX = 320;
 

@@ -3,6 +3,7 @@
 // actions (react, reply, edit, recall) for what the user may do. System messages are one line in the reader's language.
 import { memo, useMemo, useState, type KeyboardEvent } from 'react';
 import type { Message } from '../../../../protocol/types.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 import { isEmojiOnly } from '../../lib/emoji.js';
 import { dayLabel, fullStamp, timeOfDay } from '../../lib/format.js';
 import { useAppStore } from '../../store/index.js';
@@ -16,7 +17,6 @@ import { useJump } from './jump.js';
 import { AddReactionButton, ReactionBar } from './Reactions.js';
 import { RichText, type MentionContext } from './RichText.js';
 import { SystemLine } from './SystemLine.js';
-import { useSharedTranslation } from '../../i18n/shared.js';
 
 function DaySeparator({ iso }: { iso: string }) {
   const { t, i18n } = useSharedTranslation();

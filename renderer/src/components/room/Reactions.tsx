@@ -2,11 +2,11 @@
 // adds or removes my reaction, hovering names who reacted. The picker (a lazy chunk) adds any other emoji.
 import { lazy, memo, Suspense, useCallback, useState } from 'react';
 import type { Reaction } from '../../../../protocol/types.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 import { errorText } from '../../lib/errors.js';
 import { useAppStore } from '../../store/index.js';
 import { useController } from '../context.js';
 import { Icon } from '../Icon.js';
-import { useSharedTranslation } from '../../i18n/shared.js';
 
 const EmojiPicker = lazy(() => import('./EmojiPicker.js'));
 

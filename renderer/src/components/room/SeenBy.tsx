@@ -2,8 +2,8 @@
 // group. The group's line is a focusable button named with its text and the readers ("Seen by 2: Bob, Carol"), and hovering or
 // focusing it shows the names in a small popover; at most NAMES_SHOWN names, then "and N more".
 import { memo, useId, useState } from 'react';
-import { useAppStore } from '../../store/index.js';
 import { useSharedTranslation } from '../../i18n/shared.js';
+import { useAppStore } from '../../store/index.js';
 
 const NAMES_SHOWN = 12;
 

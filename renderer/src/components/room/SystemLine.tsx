@@ -1,9 +1,9 @@
 // A system message (joins, leaves, renames...) in the reader's language, from its structured `system` data: the
 // server stores no English sentence, only the event and who.
 import type { Message } from '../../../../protocol/types.js';
+import { useSharedTranslation } from '../../i18n/shared.js';
 import { useAppStore } from '../../store/index.js';
 import { shownName } from '../../store/selectors.js';
-import { useSharedTranslation } from '../../i18n/shared.js';
 
 function useName(id: number | null, fallback: Message['sender']): string | null {
   const { t } = useSharedTranslation();
