@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { format as formatSql, type SqlValue, type Timezone } from 'mysql2';
 import { Model } from 'objection';
 
 export type Dialect = 'mysql' | 'sqlite';
@@ -18,6 +19,17 @@ interface SqliteConnection {
   pragma(sql: string): unknown;
 }
 
+/**
+ * mysql2's own query formatting (the same function, with the same arguments), less one wasted walk: given no values,
+ * sql-escaper still scans the whole statement for placeholders before it finds nothing to put in them. The search
+ * postings go in as statements of up to hundreds of KB written out in full (server/search/term-poster.ts), and that
+ * scan was 4% of the server's CPU under the durable-send benchmark.
+ */
+function queryFormat(this: { config: { stringifyObjects?: boolean } }, sql: string, values: unknown, timezone?: Timezone): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return formatSql(sql, values as SqlValue | SqlValue[], this.config.stringifyObjects, timezone);
+}
+
 export function mysqlConnection(databaseUrl: string): Knex.MySql2ConnectionConfig {
   const url = new URL(databaseUrl);
   return {
@@ -32,6 +44,7 @@ export function mysqlConnection(databaseUrl: string): Knex.MySql2ConnectionConfi
     supportBigNumbers: true,
     bigNumberStrings: false,
     connectTimeout: 5000,
+    queryFormat,
   };
 }
 
