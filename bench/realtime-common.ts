@@ -3,7 +3,7 @@
 // latency histograms, a fresh MariaDB database per run (dropped afterwards), and user/room setup over the REST API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -333,7 +333,11 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number, nodeArg
 /** CPU seconds (user + system) the server process has used so far, from /proc (Linux). */
 export function cpuSeconds(server: ServerProc): number {
   const pid = server.proc.child.pid;
-  if (pid === undefined) return NaN;
+  return pid === undefined ? NaN : processCpuSeconds(pid);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux); NaN when unreadable. */
+export function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -342,6 +346,20 @@ export function cpuSeconds(server: ServerProc): number {
   } catch {
     return NaN;
   }
+}
+
+/** The pid of a MariaDB or MySQL server running on this machine (the benchmarks' database), if there is one. */
+export function localDatabasePid(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** Graceful stop (SIGTERM, as in production), SIGKILL after 15 s. */

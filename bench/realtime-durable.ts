@@ -2,11 +2,14 @@
 // ack, send the next) for N seconds. Persisted messages/s counted in MariaDB (rows before/after) and ack latency.
 import { machine } from './common.js';
 import {
+  cpuSeconds,
   createRoom,
   fmt,
   fmtInt,
   freshDatabase,
+  localDatabasePid,
   mapPool,
+  processCpuSeconds,
   questions,
   quickMode,
   registerUsers,
@@ -41,6 +44,12 @@ export interface DurableReport {
    * commit, server/search/term-poster.ts), and how long after the stop the last was written.
    */
   indexLag: { pendingAtStop: number; caughtUpMs: number } | null;
+  /**
+   * CPU time per persisted message over the same window, of the server process and of the local MariaDB server (null
+   * when it does not run on this machine). Steadier than throughput on a shared machine: it is what a change to the
+   * send path moves.
+   */
+  cpuUsPerMessage: { server: number; database: number | null };
 }
 
 export function durableOptions(quick = quickMode()): DurableOptions {
@@ -85,17 +94,24 @@ export async function runDurable(o: DurableOptions = durableOptions()): Promise<
     const count = async () => Number(((await db.knex()('messages').count({ n: '*' }).first()) as { n: number | string }).n);
     const before = await count();
     const q0 = await questions(db);
+    const dbPid = localDatabasePid();
+    const cpu0 = { server: cpuSeconds(server), database: dbPid === undefined ? NaN : processCpuSeconds(dbPid) };
     log(`sending for ${o.durationMs / 1000} s`);
     const t0 = performance.now();
     const result = await load.ipc.request({ cmd: 'durable', group: 'durable', roomIds: roomOf, durationMs: o.durationMs });
     const elapsed = performance.now() - t0;
     const indexLag = o.searchIndex === false ? null : await waitForPostings(db.knex(), performance.now());
     const rows = (await count()) - before;
+    const perMessage = (seconds: number) => (seconds * 1e6) / Math.max(1, rows);
+    const cpuUsPerMessage = {
+      server: perMessage(cpuSeconds(server) - cpu0.server),
+      database: dbPid === undefined ? null : perMessage(processCpuSeconds(dbPid) - cpu0.database),
+    };
     const queriesPerMessage = ((await questions(db)) - q0) / Math.max(1, rows);
     await load.ipc.request({ cmd: 'close', group: 'durable' });
     // Counted until the search postings are written too: work left for after the window is not throughput.
     const persistedPerSec = (rows * 1000) / (elapsed + (indexLag?.caughtUpMs ?? 0));
-    return { options: o, result, rows, persistedPerSec, queriesPerMessage, indexLag };
+    return { options: o, result, rows, persistedPerSec, queriesPerMessage, indexLag, cpuUsPerMessage };
   } finally {
     await load.stop().catch(() => undefined);
     await stopServer(server).catch(() => undefined);
@@ -133,12 +149,26 @@ export function printDurable(r: DurableReport): boolean {
   );
   console.log(
     table(
-      ['rows persisted', 'persisted msgs/s', 'SQL stmts/msg', 'acked', 'acked msgs/s', 'ack p50 ms', 'ack p99 ms', 'ack max ms', 'errors'],
+      [
+        'rows persisted',
+        'persisted msgs/s',
+        'SQL stmts/msg',
+        'server CPU µs/msg',
+        'MariaDB CPU µs/msg',
+        'acked',
+        'acked msgs/s',
+        'ack p50 ms',
+        'ack p99 ms',
+        'ack max ms',
+        'errors',
+      ],
       [
         [
           fmtInt(r.rows),
           fmtInt(r.persistedPerSec),
           fmt(r.queriesPerMessage, 1),
+          fmtInt(r.cpuUsPerMessage.server),
+          r.cpuUsPerMessage.database === null ? '-' : fmtInt(r.cpuUsPerMessage.database),
           fmtInt(r.result.acked),
           fmtInt((r.result.acked * 1000) / r.result.elapsedMs),
           fmt(r.result.ack.p50, 2),
