@@ -85,8 +85,9 @@ export class AppController {
   private begin(session: DesktopSession): void {
     void preloadRichText(); // the Markdown parser's chunk, fetched while the rooms load
     this.stopRealtime();
-    // Signing out later shows the login screen with this address.
-    this.loginDefaults = { serverUrl: session.serverUrl, thisRunOnly: session.persistence === 'this-run-only' };
+    // Signing out later shows the login screen with this address. (How sessions can be kept is the system's, read
+    // at start: one session kept for this run only, such as the web client's with another server, does not change it.)
+    this.loginDefaults = { ...this.loginDefaults, serverUrl: session.serverUrl };
     this.s.signedIn(session);
     const rt = this.makeRealtime({
       serverUrl: session.serverUrl,
