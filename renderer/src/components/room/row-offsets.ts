@@ -16,10 +16,6 @@ export class RowOffsets {
   /** `known`: measured heights by absolute index, kept across rebuilds (a prepend keeps what was measured). */
   constructor(private readonly known: Map<number, number>) {}
 
-  get count(): number {
-    return this.n;
-  }
-
   /** The rows are now firstIndex .. firstIndex + count - 1: rebuilds when that (or the estimate) changed. */
   sync(firstIndex: number, count: number, estimate: number): void {
     if (firstIndex === this.first && count === this.n && estimate === this.estimate) return;
