@@ -10,9 +10,9 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type CDPSession } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
 import { machine, median, printTable, startTestServer } from './common.js';
-import { CHROMIUM_ARGS, scrollToTop, seedRooms, signIn, toBig, toSmall } from './renderer.js';
+import { launchChromium, scrollToTop, seedRooms, signIn, toBig, toSmall } from './renderer.js';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 4);
 const SWITCHES = Number(process.env['SWITCHES'] ?? 5);
@@ -38,11 +38,7 @@ async function main(): Promise<void> {
   };
 
   const server = await startTestServer({ WEB_DIR: root });
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   const figures = builds.map(() => new Map<string, number[]>());
   try {
     const { me } = await seedRooms(server);

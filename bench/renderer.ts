@@ -51,7 +51,14 @@ async function fill(api: (path: string, body: unknown) => Promise<unknown>, room
 
 export const description = 'web client in Chromium: 20,000-message room, room switch, long tasks while scrolling, DOM nodes, bundle size';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+/** Debian's headless Chromium (CHROMIUM_PATH to use another), as every browser benchmark starts it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
 
 export interface Seeded {
   me: TestUser;
@@ -167,11 +174,7 @@ export async function run(): Promise<void> {
     if (built.status !== 0) throw new Error('vite build failed');
   }
   const server = await startTestServer({ WEB_DIR: path.resolve('renderer/dist') });
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const { me, seconds } = await seedRooms(server);
     process.stdout.write(`seeded ${MESSAGES} messages in ${seconds.toFixed(1)} s\n`);

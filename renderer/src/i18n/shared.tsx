@@ -4,8 +4,8 @@
 // renderer benchmark's profile put 13% of the scroll's long-task time there. A language change still re-renders every
 // user of the shared value, since the value changes with it.
 // Its `t` also remembers the strings it was asked for without options ("Reply", "Add reaction"): each history row
-// asks for half a dozen, and i18next resolves and interpolates every call anew (about 9% of a room switch's script
-// time, bench/renderer.ts). The memory belongs to one `t`, and a language change brings a new one.
+// asks for half a dozen, and i18next resolves and interpolates every call anew (a room switch's script time went from
+// 39.1 to 34.9 ms without it, bench/renderer-ab.ts). The memory belongs to one `t`, and a language change brings a new one.
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useTranslation, type UseTranslationResponse } from 'react-i18next';
 

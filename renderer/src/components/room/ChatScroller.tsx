@@ -170,8 +170,9 @@ export const ChatScroller = forwardRef<ChatScrollerHandle, ChatScrollerProps>(fu
     return changed;
   }, [offsets]);
 
-  // After every commit that changes rows or offsets, before paint: measure, re-range if the measured offsets moved things, then put the view
-  // back where it belongs (bottom, or the anchor row at its old distance from the top).
+  // After every commit that changes rows or heights, before paint: take the rendered rows' heights into the offsets,
+  // then put the view back where it belongs (bottom, or the anchor row at its old distance from the top), asking for
+  // other rows when the view now needs them.
   useLayoutEffect(() => {
     const scroller = scrollerRef.current;
     if (!scroller) return;

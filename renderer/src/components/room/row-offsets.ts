@@ -70,7 +70,7 @@ export class RowOffsets {
     let rest = y;
     let step = 1;
     while (step * 2 <= this.n) step *= 2;
-    for (; step > 0 && this.n > 0; step >>= 1) {
+    for (; step > 0; step >>= 1) {
       const next = p + step;
       if (next <= this.n && this.tree[next]! <= rest) {
         p = next;
